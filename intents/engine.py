@@ -1,0 +1,291 @@
+"""The engine: a message (and the chat's context) in, a grounded `Reply` out.
+
+Front ends (command line, Telegram) call `Engine.respond`, `Engine.part` and `Engine.pick`; they never look
+inside monographs themselves. The engine holds no per-chat state: the caller keeps each chat's `ChatContext`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import OrderedDict
+from threading import Lock
+
+from intents.answers import PATH_SEP, DrugUnits, Unit, build_units, choose, topic_of
+from intents.corpus import Corpus
+from intents.lexicon import Lexicon, load_lexicon
+from intents.matcher import Intent, match
+from intents.models import ChatContext, Kind, Line, Monograph, Option, Reply
+from intents.names import Mention, NameIndex
+from intents.text import fold
+
+log = logging.getLogger(__name__)
+
+CONTEXT_TTL_SECONDS = 30 * 60
+UNIT_CACHE_SIZE = 4096
+FAQ_LIST_KEY = "faq"
+LISTING_KEY = "list"
+
+
+class Engine:
+    """Answers questions from one loaded corpus. Replace the whole engine to reload (an atomic swap)."""
+
+    def __init__(
+        self,
+        corpus: Corpus,
+        lexicon: Lexicon | None = None,
+        context_ttl: float = CONTEXT_TTL_SECONDS,
+        names: NameIndex | None = None,
+    ) -> None:
+        self.corpus = corpus
+        self.lexicon = lexicon or load_lexicon()
+        self.context_ttl = context_ttl
+        self.names = names or NameIndex.build(corpus.monographs.values(), self.lexicon)
+        self._units: OrderedDict[str, DrugUnits] = OrderedDict()
+        self._lock = Lock()
+        self._allowed = {m.id for m in corpus.served()}
+
+    # --- public API ----------------------------------------------------------------------------------
+
+    def respond(
+        self, text: str, context: ChatContext | None = None, now: float | None = None
+    ) -> tuple[Reply, ChatContext]:
+        """Answer one message. Returns the reply and the chat's context to keep for the next message."""
+        now = time.time() if now is None else now
+        context = context or ChatContext()
+        intent = match(text or "", self.names, self.lexicon)
+        reply = self._respond(text or "", intent, context, now)
+        return reply, self._next_context(reply, context, text or "", now)
+
+    def pick(self, drug_id: str, context: ChatContext | None = None, now: float | None = None
+             ) -> tuple[Reply, ChatContext]:
+        """The user chose a drug from a clarify or unknown reply: answer the question they asked for it."""
+        now = time.time() if now is None else now
+        context = context or ChatContext()
+        mono = self.corpus.get(drug_id)
+        question = context.pending or ""
+        if mono is None:
+            reply = self._unknown(question, match(question, self.names, self.lexicon))
+        else:
+            intent = match(question, self.names, self.lexicon)
+            reply = self._answer(question, intent, mono, [])
+        return reply, self._next_context(reply, context, question, now)
+
+    def part(self, drug_id: str, key: str, context: ChatContext | None = None, now: float | None = None
+             ) -> tuple[Reply, ChatContext]:
+        """The user pressed a section button: the part `key` of the drug (or its FAQ list or listing)."""
+        now = time.time() if now is None else now
+        context = context or ChatContext()
+        mono = self.corpus.get(drug_id)
+        label = f"[{key}]"
+        if mono is None:
+            reply = Reply(query=label, kind=Kind.UNKNOWN, lines=[Line(role="text", text=self.lexicon.reply(
+                "unknown"))])
+        elif mono.is_banned:
+            reply = self._refuse_banned(label, mono)
+        elif key == LISTING_KEY:
+            reply = self._listing(label, mono, None, "listing_plain")
+        elif key == FAQ_LIST_KEY:
+            reply = self._faq_list(label, mono)
+        else:
+            unit = self.units(mono).by_key.get(key)
+            reply = (self._unit_reply(label, mono, unit, topic_of(unit, self.lexicon)) if unit
+                     else self._listing(label, mono, None, "listing_plain"))
+        return reply, self._next_context(reply, context, "", now)
+
+    def drugs(self) -> list[Monograph]:
+        """Monographs that may be shown, by title."""
+        return sorted(self.corpus.served(), key=lambda m: fold(m.title))
+
+    def units(self, mono: Monograph) -> DrugUnits:
+        """The answerable parts of a monograph, cut once and kept in a bounded cache."""
+        with self._lock:
+            cached = self._units.get(mono.id)
+            if cached is not None:
+                self._units.move_to_end(mono.id)
+                return cached
+        built = build_units(mono, self.lexicon)
+        with self._lock:
+            self._units[mono.id] = built
+            while len(self._units) > UNIT_CACHE_SIZE:
+                self._units.popitem(last=False)
+        return built
+
+    def disclaimer(self) -> str:
+        return self.lexicon.reply("disclaimer")
+
+    # --- the decision ----------------------------------------------------------------------------------
+
+    def _respond(self, query: str, intent: Intent, context: ChatContext, now: float) -> Reply:
+        if not intent.words:
+            return self._unknown(query, intent)
+        if intent.refuse:
+            return Reply(query=query, kind=Kind.REFUSE,
+                         lines=[Line(role="text", text=self.lexicon.reply("refuse_safety"))])
+        if not intent.mentions:
+            if intent.smalltalk:
+                return self._smalltalk(query, intent.smalltalk)
+            remembered = self._remembered(context, now)
+            if remembered and intent.asks_something and not intent.unknown_names:
+                if remembered.is_banned:
+                    return self._refuse_banned(query, remembered)
+                return self._answer(query, intent, remembered, [])
+            return self._unknown(query, intent)
+
+        mentions = self._distinct(intent.mentions)
+        focus = mentions[0]
+        ids = [i for i in focus.ids if self.corpus.get(i)]
+        served = [i for i in ids if i in self._allowed]
+        if not served:
+            banned = self.corpus.get(ids[0]) if ids else None
+            return self._refuse_banned(query, banned) if banned else self._unknown(query, intent)
+        if len(served) > 1 or focus.how == "partial":
+            return self._clarify(query, intent, served)
+        mono = self.corpus.monographs[served[0]]
+        others = [self.corpus.monographs[m.ids[0]] for m in mentions[1:]
+                  if len(m.ids) == 1 and m.how != "partial" and m.ids[0] in self.corpus.monographs]
+        return self._answer(query, intent, mono, others)
+
+    def _distinct(self, mentions: list[Mention]) -> list[Mention]:
+        """Mentions in message order, dropping a partial name that only repeats a drug already named."""
+        named = {i for m in mentions if m.how != "partial" for i in m.ids}
+        kept = [m for m in mentions if not (m.how == "partial" and set(m.ids) & named)]
+        firm = [m for m in kept if m.how != "partial"]
+        return firm + [m for m in kept if m.how == "partial"] if firm else kept
+
+    def _remembered(self, context: ChatContext, now: float) -> Monograph | None:
+        if not context.drug_id or now - context.updated_at > self.context_ttl:
+            return None
+        return self.corpus.get(context.drug_id)
+
+    def _answer(self, query: str, intent: Intent, mono: Monograph, others: list[Monograph]) -> Reply:
+        if mono.is_banned:
+            return self._refuse_banned(query, mono)
+        if intent.not_covered:
+            subject = " or ".join(self.lexicon.not_covered_labels[s] for s in intent.not_covered)
+            return self._listing(query, mono, None, "listing_not_covered", subject=subject)
+        topic = intent.topic
+        if topic is None and (others or intent.linked_words):
+            topic = "interactions"
+        other_names = sorted({fold(n) for o in others for n in o.names})
+        drug = self.units(mono)
+        choice = choose(drug, intent, topic, self.lexicon, other_names)
+        if choice is None:
+            key = "listing_intro" if (intent.extra or topic) else "listing_plain"
+            return self._listing(query, mono, None, key)
+        if topic == "interactions" and others and any(n in choice.unmatched for n in other_names):
+            # the focus drug's text does not name the other drug: its own monograph may name the focus
+            for other in others:
+                names = sorted({fold(n) for n in mono.names})
+                alt = choose(self.units(other), intent, topic, self.lexicon, names)
+                if alt and not any(n in alt.unmatched for n in names):
+                    return self._unit_reply(query, other, alt.unit, topic)
+        reply = self._unit_reply(query, mono, choice.unit, topic or topic_of(choice.unit, self.lexicon))
+        if (reply.topic == "interactions" and choice.unmatched
+                and set(choice.unmatched) & set(intent.linked_words + intent.unknown_names)):
+            words = ", ".join(w for w in choice.unmatched if w in intent.linked_words + intent.unknown_names)
+            reply.lines.insert(1, Line(role="note", text=self.lexicon.reply(
+                "not_mentioned", words=words, topic="its drug interactions")))
+        return reply
+
+    # --- reply builders ------------------------------------------------------------------------------
+
+    def _unit_reply(self, query: str, mono: Monograph, unit: Unit, topic: str | None) -> Reply:
+        title = Line(role="title", text=f"{mono.title} — {PATH_SEP.join(unit.path)}")
+        return Reply(
+            query=query,
+            drug=mono.title,
+            drug_id=mono.id,
+            topic=topic,
+            kind=Kind.FAQ if unit.kind == "faq" else Kind.SECTION,
+            section=list(unit.path),
+            faq=unit.faq_index,
+            lines=[title, *unit.lines],
+            options=self._section_options(mono, unit),
+            part=unit.key,
+        )
+
+    def _section_options(self, mono: Monograph, answered: Unit | None) -> list[Option]:
+        drug = self.units(mono)
+        top = answered.path[0] if answered and answered.kind == "part" else None
+        options = [Option(label=u.label, drug_id=mono.id, part=u.key) for u in drug.sections if u.label != top]
+        if any(u.kind == "faq" for u in drug.units) and not (answered and answered.kind == "faq"):
+            options.append(Option(label=self.lexicon.reply("listing_faq"), drug_id=mono.id, part=FAQ_LIST_KEY))
+        return options
+
+    def _listing(self, query: str, mono: Monograph, topic: str | None, key: str, **values: str) -> Reply:
+        drug = self.units(mono)
+        lines = [Line(role="title", text=mono.title),
+                 Line(role="text", text=self.lexicon.reply(key, drug=mono.title, **values))]
+        lines += [Line(role="bullet", text=u.label) for u in drug.sections]
+        faqs = sum(1 for u in drug.units if u.kind == "faq")
+        if faqs:
+            lines.append(Line(role="bullet", text=f"{self.lexicon.reply('listing_faq')} ({faqs})"))
+        return Reply(query=query, drug=mono.title, drug_id=mono.id, topic=topic, kind=Kind.LISTING,
+                     lines=lines, options=self._section_options(mono, None), part=LISTING_KEY)
+
+    def _faq_list(self, query: str, mono: Monograph) -> Reply:
+        drug = self.units(mono)
+        faqs = [u for u in drug.units if u.kind == "faq"]
+        lines = [Line(role="title", text=f"{mono.title} — {self.lexicon.reply('listing_faq')}")]
+        lines += [Line(role="bullet", text=u.label) for u in faqs]
+        options = [Option(label=u.label, drug_id=mono.id, part=u.key) for u in faqs]
+        return Reply(query=query, drug=mono.title, drug_id=mono.id, kind=Kind.LISTING, lines=lines,
+                     options=options, part=FAQ_LIST_KEY)
+
+    def _clarify(self, query: str, intent: Intent, ids: list[str]) -> Reply:
+        monos = sorted((self.corpus.monographs[i] for i in ids), key=lambda m: fold(m.title))
+        lines = [Line(role="text", text=self.lexicon.reply("clarify"))]
+        lines += [Line(role="bullet", text=m.title) for m in monos]
+        return Reply(query=query, topic=intent.topic, kind=Kind.CLARIFY, lines=lines,
+                     candidates=[m.title for m in monos],
+                     options=[Option(label=m.title, drug_id=m.id) for m in monos])
+
+    def _unknown(self, query: str, intent: Intent) -> Reply:
+        named = [w for w in intent.unknown_names if self.lexicon.is_drug_like(w)]
+        if named:
+            lines = [Line(role="text", text=self.lexicon.reply("unknown_named", name=named[0]))]
+        else:
+            lines = [Line(role="text", text=self.lexicon.reply("unknown"))]
+        suggested = [self.corpus.monographs[i] for i in self.names.suggest(intent.words, self.lexicon,
+                                                                           self._allowed)]
+        if suggested:
+            lines.append(Line(role="text", text=self.lexicon.reply("unknown_suggest")))
+            lines += [Line(role="bullet", text=m.title) for m in suggested]
+        else:
+            example = self._example_name()
+            if example:
+                lines.append(Line(role="note", text=self.lexicon.reply("unknown_hint", drug=example)))
+        return Reply(query=query, topic=intent.topic, kind=Kind.UNKNOWN, lines=lines,
+                     candidates=[m.title for m in suggested],
+                     options=[Option(label=m.title, drug_id=m.id) for m in suggested])
+
+    def _refuse_banned(self, query: str, mono: Monograph) -> Reply:
+        return Reply(query=query, kind=Kind.REFUSE,
+                     lines=[Line(role="text", text=self.lexicon.reply("refuse_banned", drug=mono.title))])
+
+    def _smalltalk(self, query: str, group: str) -> Reply:
+        lines = [Line(role="text", text=self.lexicon.reply(group))]
+        if group in ("help", "greeting"):
+            example = self._example_name()
+            if group == "help" and example:
+                examples = self.lexicon.replies.get("help_examples", [])
+                lines += [Line(role="bullet", text=str(e).format(drug=example)) for e in examples]
+            lines.append(Line(role="note", text=self.disclaimer()))
+        return Reply(query=query, kind=Kind.SMALLTALK, lines=lines)
+
+    def _example_name(self) -> str | None:
+        for mono in self.corpus.served():
+            return mono.brands[0] if mono.brands else mono.title
+        return None
+
+    # --- context -------------------------------------------------------------------------------------
+
+    def _next_context(self, reply: Reply, context: ChatContext, text: str, now: float) -> ChatContext:
+        if reply.kind in (Kind.FAQ, Kind.SECTION, Kind.LISTING) and reply.drug_id:
+            return ChatContext(drug_id=reply.drug_id, topic=reply.topic, updated_at=now)
+        if reply.kind in (Kind.CLARIFY, Kind.UNKNOWN):
+            return ChatContext(pending=text[:1000] or context.pending, updated_at=now)
+        if reply.kind == Kind.REFUSE:
+            return ChatContext(updated_at=now)
+        return context

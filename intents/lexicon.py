@@ -1,0 +1,176 @@
+"""The editable vocabulary of the engine, read from the data files in `intents/data/`.
+
+Editors extend the YAML and text files; this module only turns them into lookup tables.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from intents.text import fold
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# Endings of international nonproprietary names: a word ending so is taken for a drug name.
+DRUG_STEMS = re.compile(
+    r"(mab|nib|tinib|ciclib|parib|rafenib|pril|sartan|olol|alol|statin|azole|conazole|cillin|cycline|mycin"
+    r"|micin|floxacin|vir|navir|previr|dipine|afil|tidine|prazole|setron|triptan|gliptin|gliflozin|glutide"
+    r"|lukast|semide|thiazide|zepam|zolam|barbital|caine|profen|coxib|dronate|parin|xaban|gatran|platin"
+    r"|rubicin|taxel|tecan|zumab|ximab|umab|kinra|cept|ase|tide|relin|dronate|formin|glitazone|gliptin"
+    r"|oxetine|aline|triptyline|apine|idone|peridol|azepine|amide|oxacin|onide|sone|olone|asone)$"
+)
+
+
+@dataclass(frozen=True)
+class PhraseHit:
+    """What a phrase means: a topic (generic, weak or facet), a not-covered subject, smalltalk or refusal."""
+
+    kind: str  # "generic" | "weak" | "facet" | "not_covered" | "smalltalk" | "refuse"
+    topic: str | None = None
+    facet: str | None = None
+    group: str | None = None  # not_covered subject or smalltalk group
+
+
+@dataclass
+class Topic:
+    id: str
+    headings: list[str]
+    generic: list[str]
+    weak: list[str]
+    facets: dict[str, list[str]]
+
+
+@dataclass
+class Lexicon:
+    """Topics, facets, small talk, stop words and the ordinary-English list, ready for matching."""
+
+    topics: dict[str, Topic]
+    not_covered_labels: dict[str, str]
+    phrases: dict[tuple[str, ...], list[PhraseHit]]
+    stopwords: frozenset[str]
+    english: frozenset[str]
+    drug_words: frozenset[str]
+    synonyms: dict[str, list[str]]
+    replies: dict[str, object]
+    max_phrase: int = 1
+    heading_keys: list[tuple[str, str]] = field(default_factory=list)
+
+    @cached_property
+    def vocabulary(self) -> list[str]:
+        """Single words of all phrases, the targets of typo correction ("efects" -> "effects")."""
+        return sorted({w for key in self.phrases for w in key if len(w) >= 4 and w.isalpha()})
+
+    def correct(self, word: str) -> str | None:
+        """The lexicon word a misspelt word stands for, or None. Only unknown words of 5+ letters."""
+        if len(word) < 5 or word in self.english or word in self.stopwords or (word,) in self.phrases:
+            return None
+        limit = 1 if len(word) < 8 else 2
+        found = process.extractOne(word, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit)
+        return found[0] if found else None
+
+    def topics_of_heading(self, heading: str) -> set[str]:
+        """Topics a section heading or bullet label answers ("Dosage and Administration" -> dosage)."""
+        key = f" {fold(heading)} "
+        return {topic for phrase, topic in self.heading_keys if phrase in key}
+
+    def facets_of(self, text: str) -> set[tuple[str, str]]:
+        """(topic, facet) pairs whose phrases occur in a heading or question."""
+        words = fold(text).split()
+        found: set[tuple[str, str]] = set()
+        for i in range(len(words)):
+            for n in range(min(self.max_phrase, len(words) - i), 0, -1):
+                for hit in self.phrases.get(tuple(words[i : i + n]), ()):
+                    if hit.kind == "facet" and hit.topic and hit.facet:
+                        found.add((hit.topic, hit.facet))
+        return found
+
+    def is_drug_like(self, word: str) -> bool:
+        """A word that names some drug, though no loaded monograph may have it."""
+        if word in self.drug_words:
+            return True
+        return len(word) >= 6 and word not in self.english and bool(DRUG_STEMS.search(word))
+
+    def reply(self, key: str, **values: str) -> str:
+        template = self.replies.get(key, "")
+        return str(template).format(**values) if values else str(template)
+
+
+def _words_file(path: Path) -> frozenset[str]:
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            words.add(fold(line))
+    return frozenset(words)
+
+
+def _key(phrase: str) -> tuple[str, ...]:
+    return tuple(fold(str(phrase)).split())
+
+
+def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
+    """Read the data files. A malformed file raises with its name, at start-up, not at question time."""
+    try:
+        topic_data = yaml.safe_load((data_dir / "topics.yaml").read_text(encoding="utf-8"))
+        small = yaml.safe_load((data_dir / "smalltalk.yaml").read_text(encoding="utf-8"))
+        synonyms = yaml.safe_load((data_dir / "drug_synonyms.yaml").read_text(encoding="utf-8")) or {}
+        replies = yaml.safe_load((data_dir / "replies.yaml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ValueError(f"lexicon data in {data_dir} could not be read: {exc}") from exc
+
+    phrases: dict[tuple[str, ...], list[PhraseHit]] = {}
+
+    def add(phrase: str, hit: PhraseHit) -> None:
+        key = _key(phrase)
+        if key and hit not in phrases.setdefault(key, []):
+            phrases[key].append(hit)
+
+    topics: dict[str, Topic] = {}
+    heading_keys: list[tuple[str, str]] = []
+    for topic_id, spec in topic_data["topics"].items():
+        topic = Topic(
+            id=topic_id,
+            headings=[fold(str(h)) for h in spec.get("headings", [])],
+            generic=[str(p) for p in spec.get("generic", [])],
+            weak=[str(p) for p in spec.get("weak", [])],
+            facets={name: [str(p) for p in words] for name, words in (spec.get("facets") or {}).items()},
+        )
+        topics[topic_id] = topic
+        heading_keys.extend((f" {h} ", topic_id) for h in topic.headings)
+        for phrase in topic.generic:
+            add(phrase, PhraseHit("generic", topic_id))
+        for phrase in topic.weak:
+            add(phrase, PhraseHit("weak", topic_id))
+        for facet, words in topic.facets.items():
+            for phrase in words:
+                add(phrase, PhraseHit("facet", topic_id, facet))
+
+    labels: dict[str, str] = {}
+    for subject, spec in topic_data.get("not_covered", {}).items():
+        labels[subject] = spec.get("label", subject)
+        for phrase in spec.get("phrases", []):
+            add(phrase, PhraseHit("not_covered", group=subject))
+
+    for group, words in small.items():
+        for phrase in words:
+            add(phrase, PhraseHit("refuse" if group == "refuse" else "smalltalk", group=group))
+
+    return Lexicon(
+        topics=topics,
+        not_covered_labels=labels,
+        phrases=phrases,
+        stopwords=_words_file(data_dir / "stopwords.txt"),
+        english=_words_file(data_dir / "english_words.txt"),
+        drug_words=_words_file(data_dir / "drug_words.txt"),
+        synonyms={fold(title): [str(n) for n in names] for title, names in synonyms.items()},
+        replies=replies,
+        max_phrase=max(len(k) for k in phrases),
+        heading_keys=heading_keys,
+    )

@@ -1,0 +1,137 @@
+"""Reading a message: which drugs it names, which topic and facets it asks about, and what is left over.
+
+The matcher only reads; choosing the part of the monograph that answers is `answers.py`'s job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from intents.lexicon import Lexicon, PhraseHit
+from intents.names import Mention, NameIndex
+from intents.text import clean_message, fold
+
+MAX_MESSAGE_CHARS = 1000  # a question is short; the rest of a pasted essay is not read
+MAX_WORDS = 120
+WEIGHTS = {"generic": 2.0, "facet": 1.0, "weak": 0.5}
+LINK_WORDS = {"with", "and", "plus", "alongside", "together", "+", "&", "combined", "w/"}
+
+
+@dataclass
+class Intent:
+    """Everything the message says, as plain data."""
+
+    text: str
+    words: list[str]
+    mentions: list[Mention] = field(default_factory=list)
+    topic: str | None = None
+    topic_strength: float = 0.0
+    facets: list[tuple[str, str]] = field(default_factory=list)
+    extra: list[str] = field(default_factory=list)
+    unknown_names: list[str] = field(default_factory=list)
+    not_covered: list[str] = field(default_factory=list)
+    smalltalk: str | None = None
+    refuse: bool = False
+    linked_words: list[str] = field(default_factory=list)
+
+    @property
+    def asks_something(self) -> bool:
+        """True when the message asks about a topic, facet or subject, so a remembered drug can serve."""
+        return bool(self.topic or self.facets or self.not_covered)
+
+
+def _phrase_hits(
+    seq: list[tuple[int, str]], lexicon: Lexicon
+) -> tuple[list[tuple[list[int], PhraseHit]], set[int]]:
+    """Greedy longest-first phrase matching over (position, word) pairs; returns hits and used positions."""
+    hits: list[tuple[list[int], PhraseHit]] = []
+    used: set[int] = set()
+    i = 0
+    while i < len(seq):
+        for n in range(min(lexicon.max_phrase, len(seq) - i), 0, -1):
+            key = tuple(w for _, w in seq[i : i + n])
+            found = lexicon.phrases.get(key)
+            if found:
+                positions = [p for p, _ in seq[i : i + n]]
+                hits.extend((positions, hit) for hit in found)
+                used.update(positions)
+                i += n
+                break
+        else:
+            i += 1
+    return hits, used
+
+
+def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
+    """Read a message (any text at all) into an `Intent`."""
+    text = clean_message(message[: MAX_MESSAGE_CHARS * 4])[:MAX_MESSAGE_CHARS]
+    words = fold(text).split()[:MAX_WORDS]
+    intent = Intent(text=text, words=words)
+    if not words:
+        return intent
+
+    # 1. exact drug names come first: they are the most specific thing a message can say
+    exact = names.find(words, blocked=set(range(len(words))), lexicon=lexicon)
+    in_drug = {i for m in exact for i in range(m.start, m.end)}
+
+    # 2. lexicon phrases over the other words, after mending typos of lexicon words ("efects")
+    seq: list[tuple[int, str]] = []
+    corrected: set[int] = set()
+    for i, word in enumerate(words):
+        if i in in_drug:
+            continue
+        fixed = lexicon.correct(word)
+        if fixed and not names.exact.get(word):
+            corrected.add(i)
+            word = fixed
+        seq.append((i, word))
+    hits, used = _phrase_hits(seq, lexicon)
+
+    # 3. drug names with typos or only part of a name, over what is neither a name nor a phrase
+    blocked = used | corrected
+    mentions = names.find(words, blocked=blocked, lexicon=lexicon)
+    intent.mentions = mentions
+    in_drug = {i for m in mentions for i in range(m.start, m.end)}
+
+    scores: dict[str, float] = {}
+    smalltalk_groups: list[str] = []
+    for positions, hit in hits:
+        if any(p in in_drug for p in positions):
+            continue
+        if hit.kind in WEIGHTS and hit.topic:
+            scores[hit.topic] = scores.get(hit.topic, 0.0) + WEIGHTS[hit.kind]
+            if hit.kind == "facet" and hit.facet and (hit.topic, hit.facet) not in intent.facets:
+                intent.facets.append((hit.topic, hit.facet))
+        elif hit.kind == "not_covered" and hit.group and hit.group not in intent.not_covered:
+            intent.not_covered.append(hit.group)
+        elif hit.kind == "smalltalk" and hit.group:
+            smalltalk_groups.append(hit.group)
+        elif hit.kind == "refuse":
+            intent.refuse = True
+
+    if scores:
+        order = list(lexicon.topics)
+        best = max(scores.items(), key=lambda kv: (kv[1], -order.index(kv[0])))
+        intent.topic, intent.topic_strength = best
+
+    consumed = in_drug | used
+    for i, word in enumerate(words):
+        if i in consumed or word in lexicon.stopwords or len(word) < 2 or word.isdigit():
+            continue
+        intent.extra.append(word)
+        if lexicon.is_drug_like(word) or (word not in lexicon.english and len(word) >= 4 and word.isalpha()):
+            intent.unknown_names.append(word)
+        if i > 0 and (words[i - 1] in LINK_WORDS or (i > 1 and words[i - 2] in LINK_WORDS)):
+            intent.linked_words.append(word)
+
+    topic_words = any(h.kind != "smalltalk" for _, h in hits)
+    if smalltalk_groups and not mentions and not topic_words and not intent.extra:
+        intent.smalltalk = _smalltalk_group(smalltalk_groups)
+    return intent
+
+
+def _smalltalk_group(groups: list[str]) -> str:
+    for group in ("help", "greeting", "thanks", "bye"):
+        if group in groups:
+            return group
+    return groups[0]

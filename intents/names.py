@@ -1,0 +1,164 @@
+"""Finding drug names in a message: exact names first, then typos, then names that are only part of a title.
+
+Exact lookups are dictionary hits on folded n-grams. Typos use a symmetric-delete index (each name key with
+one letter dropped), so a lookup costs a few dictionary hits whatever the corpus size; candidates are then
+confirmed with a real Levenshtein distance under a length-aware limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from intents.lexicon import Lexicon
+from intents.models import Monograph
+from intents.text import fold
+
+MAX_NAME_TOKENS = 8
+
+
+@dataclass(frozen=True)
+class Mention:
+    """Drug name found at tokens[start:end]: how it was found and which monographs it can mean."""
+
+    start: int
+    end: int
+    ids: tuple[str, ...]
+    how: str  # "exact" | "fuzzy" | "partial"
+    text: str
+
+
+def max_typos(length: int) -> int:
+    """Edits allowed for a name of this many letters: none below 5, one up to 7, two up to 14, then three."""
+    if length < 5:
+        return 0
+    if length <= 7:
+        return 1
+    return 2 if length <= 14 else 3
+
+
+def _deletes(key: str) -> set[str]:
+    return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+@dataclass
+class NameIndex:
+    """Folded drug names -> monograph ids, with the typo and partial-name indexes."""
+
+    exact: dict[str, set[str]] = field(default_factory=dict)
+    partial: dict[str, set[str]] = field(default_factory=dict)
+    deletes: dict[str, set[str]] = field(default_factory=dict)
+    display: dict[str, str] = field(default_factory=dict)  # folded key -> a display form
+
+    @classmethod
+    def build(cls, monographs: Iterable[Monograph], lexicon: Lexicon) -> NameIndex:
+        index = cls()
+        for mono in monographs:
+            names = list(mono.names) + lexicon.synonyms.get(fold(mono.title), [])
+            for name in names:
+                index.add(name, mono.id, lexicon)
+        return index
+
+    def add(self, name: str, drug_id: str, lexicon: Lexicon) -> None:
+        key = fold(name)
+        if not key or key in lexicon.stopwords:
+            return
+        words = key.split()
+        self.exact.setdefault(key, set()).add(drug_id)
+        self.display.setdefault(key, name)
+        compact = key.replace(" ", "")
+        if len(words) > 1 and len(compact) <= 12:
+            self.exact.setdefault(compact, set()).add(drug_id)
+        if len(key) >= 5:
+            self.deletes.setdefault(key, set()).add(key)
+            for variant in _deletes(key):
+                self.deletes.setdefault(variant, set()).add(key)
+        if len(words) > 1:
+            for word in words:
+                if len(word) >= 5 and word not in lexicon.english and word not in lexicon.stopwords:
+                    self.partial.setdefault(word, set()).add(drug_id)
+
+    # --- lookups -------------------------------------------------------------------------------------
+
+    def fuzzy_keys(self, text: str) -> list[tuple[str, int]]:
+        """Name keys within the typo limit of `text`, closest first."""
+        limit = max_typos(len(text))
+        if not limit:
+            return []
+        probes = {text} | _deletes(text)
+        if limit >= 2:
+            for variant in list(probes):
+                probes |= _deletes(variant)
+        found: dict[str, int] = {}
+        for probe in probes:
+            for key in self.deletes.get(probe, ()):
+                if key not in found:
+                    found[key] = Levenshtein.distance(text, key, score_cutoff=limit + 1)
+        return sorted(((k, d) for k, d in found.items() if d <= min(limit, max_typos(len(k)))),
+                      key=lambda kd: (kd[1], kd[0]))
+
+    def find(self, words: list[str], blocked: set[int], lexicon: Lexicon) -> list[Mention]:
+        """Drug mentions in the folded words of a message; `blocked` words are known not to be names."""
+        used: set[int] = set()
+        found: list[Mention] = []
+        n_words = len(words)
+
+        # 1. exact names, longest first ("trastuzumab emtansine" before "trastuzumab")
+        for n in range(min(MAX_NAME_TOKENS, n_words), 0, -1):
+            for i in range(n_words - n + 1):
+                span = set(range(i, i + n))
+                if span & used:
+                    continue
+                chunk = words[i : i + n]
+                for key in (" ".join(chunk), "".join(chunk)) if n > 1 else (chunk[0],):
+                    ids = self.exact.get(key)
+                    if ids:
+                        found.append(Mention(i, i + n, tuple(sorted(ids)), "exact", " ".join(chunk)))
+                        used |= span
+                        break
+
+        def candidate(i: int, n: int) -> bool:
+            span = range(i, i + n)
+            return not any(j in used or j in blocked for j in span) and all(
+                words[j] not in lexicon.english and words[j] not in lexicon.stopwords for j in span
+            )
+
+        # 2. typos of whole names, over words that are no English word, no stop word, no lexicon phrase
+        for n in range(min(3, n_words), 0, -1):
+            for i in range(n_words - n + 1):
+                if not candidate(i, n):
+                    continue
+                text = " ".join(words[i : i + n])
+                keys = self.fuzzy_keys(text)
+                if not keys:
+                    continue
+                best = keys[0][1]
+                ids = sorted({d for k, dist in keys if dist == best for d in self.exact[k]})
+                found.append(Mention(i, i + n, tuple(ids), "fuzzy", text))
+                used |= set(range(i, i + n))
+
+        # 3. a word that is only part of a name ("trastuzumab" when only "trastuzumab emtansine" exists)
+        for i, word in enumerate(words):
+            if i in used or i in blocked:
+                continue
+            ids = self.partial.get(word)
+            if ids:
+                found.append(Mention(i, i + 1, tuple(sorted(ids)), "partial", word))
+                used.add(i)
+
+        return sorted(found, key=lambda m: m.start)
+
+    def suggest(self, words: list[str], lexicon: Lexicon, allowed: set[str], limit: int = 3) -> list[str]:
+        """Drug ids whose names are close to an unknown word of the message, for an `unknown` reply."""
+        keys = [k for k, ids in self.exact.items() if ids & allowed]
+        scores: dict[str, float] = {}
+        for word in words:
+            if len(word) < 4 or word in lexicon.english or word in lexicon.stopwords:
+                continue
+            for key, score, _ in process.extract(word, keys, scorer=fuzz.ratio, score_cutoff=72, limit=5):
+                for drug_id in self.exact[key] & allowed:
+                    scores[drug_id] = max(scores.get(drug_id, 0.0), score)
+        return [d for d, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]

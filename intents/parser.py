@@ -1,0 +1,326 @@
+"""Parse one monograph file into a `Monograph`, cleaning the debris real files carry.
+
+Debris (bold markers in headings, `A:**` in FAQ pairs, a description cut mid-word) is removed; the words of the
+monograph are never changed. A file that cannot be served raises `MonographError` with a reason a person can act on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from typing import Any
+
+import frontmatter
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+
+from intents.models import Block, FaqPair, Monograph, Section
+from intents.text import fold, strip_markup
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+_HEADING = re.compile(r"^(#{2,4})\s+(.*?)\s*#*\s*$")
+_BULLET = re.compile(r"^(\s*)[-*+•]\s+(.*)$")
+_LABEL = re.compile(r"^\*\*(?P<label>[^*]+?)\s*:\s*\*\*\s*(?P<text>.*)$|^\*\*(?P<label2>[^*]+?)\*\*\s*:\s*(?P<text2>.*)$")
+_FAQ_HEADING = re.compile(r"^(faq|faqs|frequently asked questions)\b", re.IGNORECASE)
+_Q_PREFIX = re.compile(r"^\s*(?:\*\*)?\s*Q\s*\d*\s*[:.)]\s*", re.IGNORECASE)
+_A_PREFIX = re.compile(r"^\s*(?:\*\*)?\s*A\s*:\s*(?:\*\*)?\s*", re.IGNORECASE)
+_NAME_SPLIT = re.compile(r"\s*(?:[,;]|\s/\s|\bor\b|\band\b(?=\s+[A-Z]))\s*")
+_PARENS = re.compile(r"\s*\([^)]*\)")
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class MonographError(ValueError):
+    """A file that cannot be served; the message is the reason shown to operators."""
+
+
+class _FaqIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    q: str
+    a: str = ""
+
+
+class FrontMatter(BaseModel):
+    """The front-matter keys the bot reads; others are kept out of the way, not rejected."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    title: str
+    description: str = ""
+    is_banned: bool = False
+    lastModified: str | None = None
+    faqs: list[_FaqIn] = []
+    aliases: list[str] = []
+
+    @field_validator("title")
+    @classmethod
+    def _title_not_blank(cls, value: str) -> str:
+        if not strip_markup(value):
+            raise ValueError("title is empty")
+        return strip_markup(value)
+
+    @field_validator("lastModified", mode="before")
+    @classmethod
+    def _date_to_text(cls, value: Any) -> Any:
+        if isinstance(value, dt.date | dt.datetime):
+            return value.isoformat()
+        return value
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    @field_validator("faqs", "aliases", mode="before")
+    @classmethod
+    def _none_is_empty_list(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+
+def slug_for(title: str) -> str:
+    """A short stable id for a title: readable, and short enough for Telegram's 64-byte button data."""
+    slug = fold(title).replace("/", " ").replace("+", " ")
+    slug = "-".join(slug.split()) or "drug"
+    if len(slug) > 32:
+        slug = slug[:25].rstrip("-") + "-" + hashlib.sha1(title.encode()).hexdigest()[:6]
+    return slug
+
+
+def clean_heading(raw: str) -> str:
+    """`**Side Effects:**` -> `Side Effects`."""
+    text = strip_markup(raw)
+    return text.rstrip(":").strip()
+
+
+def clean_question(raw: str) -> str:
+    """A front-matter question carries `**` and often its own answer after it: keep the question only."""
+    text = raw.split("**A:**")[0]
+    text = re.split(r"\n\s*\*\*\s*A\s*:", text)[0]
+    text = _Q_PREFIX.sub("", text)
+    return " ".join(strip_markup(text).split())
+
+
+def clean_answer(raw: str) -> str:
+    """`A:**  As a 90-minute infusion.**` -> `As a 90-minute infusion.`"""
+    text = _A_PREFIX.sub("", raw.strip())
+    return " ".join(strip_markup(text).split())
+
+
+def clean_description(raw: str) -> str:
+    """The front-matter description is a cut copy of Usage: drop list markers and the cut-off sentence end."""
+    text = " ".join(strip_markup(raw).split())
+    text = re.sub(r"(^|\s)- ", r"\1", text).strip()
+    if text.endswith("..."):
+        body = text[:-3]
+        cut = max(body.rfind(". "), body.rfind("! "), body.rfind("? "), body.rfind(": "))
+        text = body[: cut + 1].strip() if cut > 0 else body.rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def _parse_blocks(lines: list[str]) -> tuple[Block, ...]:
+    """Paragraphs and (nested) bullets of the lines under one heading."""
+    # Each stack item: (indent, kind, label, text parts, children list)
+    roots: list[dict[str, Any]] = []
+    stack: list[dict[str, Any]] = []
+    paragraph: list[str] = []
+
+    def flush_paragraph() -> None:
+        if paragraph:
+            text = " ".join(strip_markup(p) for p in paragraph)
+            roots.append({"kind": "paragraph", "label": None, "text": [text], "children": []})
+            paragraph.clear()
+
+    for raw in lines:
+        if not raw.strip():
+            flush_paragraph()
+            continue
+        bullet = _BULLET.match(raw)
+        if bullet and not raw.lstrip().startswith("**A:"):
+            flush_paragraph()
+            indent = len(bullet.group(1).expandtabs(4))
+            body = bullet.group(2).strip()
+            label = None
+            labelled = _LABEL.match(body)
+            if labelled:
+                label = clean_heading(labelled.group("label") or labelled.group("label2") or "")
+                body = labelled.group("text") if labelled.group("label") else labelled.group("text2")
+            node = {"kind": "bullet", "label": label or None, "text": [body or ""], "children": [], "indent": indent}
+            while stack and stack[-1]["indent"] >= indent:
+                stack.pop()
+            (stack[-1]["children"] if stack else roots).append(node)
+            stack.append(node)
+        elif stack and raw.startswith((" ", "\t")) and not paragraph:
+            stack[-1]["text"].append(raw.strip())
+        else:
+            stack.clear()
+            paragraph.append(raw.strip())
+    flush_paragraph()
+
+    def build(node: dict[str, Any]) -> Block:
+        text = " ".join(strip_markup(t) for t in node["text"] if t.strip())
+        return Block(
+            kind=node["kind"],
+            text=" ".join(text.split()),
+            label=node["label"],
+            children=tuple(build(c) for c in node["children"]),
+        )
+
+    return tuple(b for b in (build(n) for n in roots) if b.text or b.label or b.children)
+
+
+def _parse_body_faqs(lines: list[str]) -> list[tuple[str, str]]:
+    """Question/answer pairs of a `## FAQs` section (`### Q1: ...` then `**A:** ...`)."""
+    pairs: list[tuple[str, str]] = []
+    question: str | None = None
+    answer: list[str] = []
+    for raw in lines:
+        heading = _HEADING.match(raw)
+        is_question = heading is not None or bool(re.match(r"^\s*\*\*\s*Q\s*\d*\s*[:.)]", raw, re.IGNORECASE))
+        if is_question:
+            if question and answer:
+                pairs.append((question, clean_answer(" ".join(answer))))
+            question = clean_question(heading.group(2) if heading else raw)
+            answer = []
+        elif question is not None and raw.strip():
+            answer.append(raw.strip())
+    if question and answer:
+        pairs.append((question, clean_answer(" ".join(answer))))
+    return pairs
+
+
+def _parse_sections(body: str) -> tuple[tuple[Section, ...], list[tuple[str, str]], str | None]:
+    """The heading tree of the body, plus the FAQ pairs of its FAQ section (kept apart from the tree)."""
+    flat: list[tuple[int, str, list[str]]] = []
+    preamble: list[str] = []
+    for raw in body.splitlines():
+        heading = _HEADING.match(raw)
+        if heading:
+            flat.append((len(heading.group(1)), clean_heading(heading.group(2)), []))
+        elif flat:
+            flat[-1][2].append(raw)
+        else:
+            preamble.append(raw)
+
+    body_faqs: list[tuple[str, str]] = []
+    faq_heading: str | None = None
+    tree: list[tuple[int, str, list[str], list[Any]]] = []
+    stack: list[tuple[int, str, list[str], list[Any]]] = []
+    in_faq = False
+    faq_lines: list[str] = []
+    for level, heading, lines in flat:
+        if level == 2:
+            in_faq = bool(_FAQ_HEADING.match(heading))
+            if in_faq:
+                faq_heading = heading
+                faq_lines.extend(lines)
+                continue
+        if in_faq:
+            faq_lines.append("#" * level + " " + heading)
+            faq_lines.extend(lines)
+            continue
+        node = (level, heading, lines, [])
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        (stack[-1][3] if stack else tree).append(node)
+        stack.append(node)
+    if faq_lines:
+        body_faqs = _parse_body_faqs(faq_lines)
+
+    def build(node: tuple[int, str, list[str], list[Any]]) -> Section:
+        level, heading, lines, children = node
+        return Section(heading=heading, level=level, blocks=_parse_blocks(lines),
+                       children=tuple(build(c) for c in children))
+
+    sections = tuple(build(n) for n in tree if n[1])
+    return sections, body_faqs, faq_heading
+
+
+def _split_names(value: str) -> list[str]:
+    names = []
+    for part in _NAME_SPLIT.split(value):
+        name = _PARENS.sub("", part).replace("®", "").replace("™", "").strip(" .:-")
+        if name and len(name) <= 80:
+            names.append(name)
+    return names
+
+
+def _alternate_names(sections: tuple[Section, ...]) -> tuple[list[str], list[str]]:
+    """INN/other names and brand names from the Alternate Names section."""
+    names: list[str] = []
+    brands: list[str] = []
+    for section in sections:
+        key = fold(section.heading)
+        if "name" not in key and "synonym" not in key:
+            continue
+        for block in section.blocks:
+            for item in (block, *block.children):
+                label = fold(item.label or "")
+                found = _split_names(item.text)
+                (brands if "brand" in label or "trade" in label else names).extend(found)
+    return names, brands
+
+
+def parse_monograph(text: str, source: str = "") -> Monograph:
+    """Parse the text of one monograph file; raise `MonographError` when it cannot be served."""
+    if not text.strip():
+        raise MonographError("file is empty")
+    if not text.lstrip("\ufeff").startswith("---"):
+        raise MonographError("no YAML front matter (the file must start with a '---' line)")
+    try:
+        post = frontmatter.loads(text.lstrip("\ufeff"), Loader=_YAML_LOADER)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise MonographError(f"front matter is not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    except Exception as exc:  # python-frontmatter raises plain errors for odd delimiters
+        raise MonographError(f"front matter could not be read: {exc}") from None
+    if not post.metadata:
+        raise MonographError("front matter is empty or not closed with a '---' line")
+    try:
+        meta = FrontMatter.model_validate(post.metadata)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "front matter"
+        raise MonographError(f"front matter field '{where}': {first['msg']}") from None
+
+    sections, body_faqs, faq_heading = _parse_sections(post.content)
+
+    faqs: list[FaqPair] = []
+    seen: set[str] = set()
+    for index, pair in enumerate(meta.faqs):
+        question, answer = clean_question(pair.q), clean_answer(pair.a)
+        if not answer:  # some files carry the answer only inside the question text
+            tail = re.split(r"\*\*\s*A\s*:\s*\*\*", pair.q, maxsplit=1)
+            answer = clean_answer(tail[1]) if len(tail) == 2 else ""
+        if question and answer and fold(question) not in seen:
+            seen.add(fold(question))
+            faqs.append(FaqPair(question=question, answer=answer, frontmatter_index=index))
+    for question, answer in body_faqs:
+        if question and answer and fold(question) not in seen:
+            seen.add(fold(question))
+            faqs.append(FaqPair(question=question, answer=answer))
+
+    alt_names, brands = _alternate_names(sections)
+    names: list[str] = []
+    for name in [meta.title, *alt_names, *brands, *meta.aliases]:
+        name = " ".join(name.replace("®", "").replace("™", "").split())
+        if name and fold(name) and fold(name) not in {fold(n) for n in names}:
+            names.append(name)
+
+    if not sections and not faqs:
+        raise MonographError("no '## ' sections and no FAQ pairs: nothing to answer from")
+
+    return Monograph(
+        id=slug_for(meta.title),
+        title=meta.title,
+        description=clean_description(meta.description),
+        is_banned=meta.is_banned,
+        last_modified=meta.lastModified,
+        names=tuple(names),
+        brands=tuple(dict.fromkeys(b.replace("®", "").strip() for b in brands)),
+        faqs=tuple(faqs),
+        sections=sections,
+        faq_heading=faq_heading,
+        source=source,
+    )
