@@ -37,6 +37,11 @@ class Unit:
     text_stems: set[str] = field(default_factory=set)
     faq_index: int | None = None
 
+    @property
+    def is_faq_pair(self) -> bool:
+        """A question/answer pair, from the front matter or only from the body's FAQ section."""
+        return self.key.startswith("f")
+
 
 @dataclass
 class DrugUnits:
@@ -109,14 +114,14 @@ def build_units(mono: Monograph, lexicon: Lexicon) -> DrugUnits:
     name_words = {w for n in mono.names for w in fold(n).split()}
 
     for index, pair in enumerate(mono.faqs):
-        if pair.frontmatter_index is None:
-            continue
+        # a front-matter pair is a `faq` answer; a pair found only in the body is a part of its FAQ section
+        from_body = pair.frontmatter_index is None
         topic = classify(pair.question, lexicon, name_words)
         units.append(
             Unit(
                 key=f"f{index}",
-                kind="faq",
-                path=[mono.faq_heading or "FAQs"],
+                kind="part" if from_body else "faq",
+                path=[mono.faq_heading or "FAQs", *([pair.question] if from_body else [])],
                 label=pair.question,
                 depth=1,
                 topics={topic} if topic else set(),
@@ -133,8 +138,16 @@ def build_units(mono: Monograph, lexicon: Lexicon) -> DrugUnits:
 
     counter = 0
 
-    def add(label: str, path: list[str], depth: int, inherited: set[str], primary: bool,
-            lines: list[Line], full_text: str, children_facets: set[tuple[str, str]]) -> Unit:
+    def add(
+        label: str,
+        path: list[str],
+        depth: int,
+        inherited: set[str],
+        primary: bool,
+        lines: list[Line],
+        full_text: str,
+        children_facets: set[tuple[str, str]],
+    ) -> Unit:
         nonlocal counter
         own = lexicon.topics_of_heading(label)
         unit = Unit(
@@ -160,15 +173,17 @@ def build_units(mono: Monograph, lexicon: Lexicon) -> DrugUnits:
         child_units = []
         label_path = [*path, block.label] if block.label else path
         for child in block.children:
-            unit = walk_block(child, label_path, depth + 1, lexicon.topics_of_heading(block.label or "")
-                              or inherited, primary)
+            unit = walk_block(
+                child, label_path, depth + 1, lexicon.topics_of_heading(block.label or "") or inherited, primary
+            )
             if unit:
                 child_units.append(unit)
         if not block.label:
             return None
         facets = set().union(*(u.sub_facets for u in child_units)) if child_units else set()
-        return add(block.label, label_path, depth, inherited, primary, _block_lines(block, 0),
-                   _block_text(block), facets)
+        return add(
+            block.label, label_path, depth, inherited, primary, _block_lines(block, 0), _block_text(block), facets
+        )
 
     def walk_section(section: Section, path: list[str], inherited: set[str], primary: bool) -> Unit:
         here = [*path, section.heading]
@@ -178,8 +193,16 @@ def build_units(mono: Monograph, lexicon: Lexicon) -> DrugUnits:
         child_units = [walk_block(b, here, section.level + 1, own, child_primary) for b in section.blocks]
         child_units += [walk_section(c, here, own, child_primary) for c in section.children]
         facets = set().union(*(u.sub_facets for u in child_units if u)) if child_units else set()
-        return add(section.heading, here, section.level, inherited, primary,
-                   _section_lines(section, True), _section_text(section), facets)
+        return add(
+            section.heading,
+            here,
+            section.level,
+            inherited,
+            primary,
+            _section_lines(section, True),
+            _section_text(section),
+            facets,
+        )
 
     for section in mono.sections:
         tops.append(walk_section(section, [], set(), True))
@@ -198,8 +221,9 @@ def _has_phrase(text: str, phrase: str) -> bool:
     return f" {phrase} " in text
 
 
-def score_unit(unit: Unit, intent: Intent, lexicon: Lexicon, extra_stems: list[str],
-               other_names: list[str]) -> tuple[float, set[str]]:
+def score_unit(
+    unit: Unit, intent: Intent, lexicon: Lexicon, extra_stems: list[str], other_names: list[str]
+) -> tuple[float, set[str]]:
     """How well a unit answers: facets and leftover words found in its headings count most."""
     score = 0.0
     matched: set[str] = set()
@@ -226,8 +250,9 @@ def score_unit(unit: Unit, intent: Intent, lexicon: Lexicon, extra_stems: list[s
     return score, matched
 
 
-def choose(drug: DrugUnits, intent: Intent, topic: str | None, lexicon: Lexicon,
-           other_names: list[str]) -> Choice | None:
+def choose(
+    drug: DrugUnits, intent: Intent, topic: str | None, lexicon: Lexicon, other_names: list[str]
+) -> Choice | None:
     """The unit that best answers, or None when nothing fits well enough to answer with confidence."""
     if topic:
         pool = [u for u in drug.units if topic in u.topics and u.primary]

@@ -69,9 +69,7 @@ def read_monograph_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Monograp
     return parse_monograph(text, source=str(path))
 
 
-def assemble(
-    parsed: Iterable[tuple[Path, Monograph | MonographError]], folders: tuple[str, ...] = ()
-) -> Corpus:
+def assemble(parsed: Iterable[tuple[Path, Monograph | MonographError]], folders: tuple[str, ...] = ()) -> Corpus:
     """Put parsed files together, refusing a second file with the same title (or the same id)."""
     corpus = Corpus(folders=folders)
     by_title: dict[str, str] = {}

@@ -57,8 +57,9 @@ class Engine:
         reply = self._respond(text or "", intent, context, now)
         return reply, self._next_context(reply, context, text or "", now)
 
-    def pick(self, drug_id: str, context: ChatContext | None = None, now: float | None = None
-             ) -> tuple[Reply, ChatContext]:
+    def pick(
+        self, drug_id: str, context: ChatContext | None = None, now: float | None = None
+    ) -> tuple[Reply, ChatContext]:
         """The user chose a drug from a clarify or unknown reply: answer the question they asked for it."""
         now = time.time() if now is None else now
         context = context or ChatContext()
@@ -71,16 +72,16 @@ class Engine:
             reply = self._answer(question, intent, mono, [])
         return reply, self._next_context(reply, context, question, now)
 
-    def part(self, drug_id: str, key: str, context: ChatContext | None = None, now: float | None = None
-             ) -> tuple[Reply, ChatContext]:
+    def part(
+        self, drug_id: str, key: str, context: ChatContext | None = None, now: float | None = None
+    ) -> tuple[Reply, ChatContext]:
         """The user pressed a section button: the part `key` of the drug (or its FAQ list or listing)."""
         now = time.time() if now is None else now
         context = context or ChatContext()
         mono = self.corpus.get(drug_id)
         label = f"[{key}]"
         if mono is None:
-            reply = Reply(query=label, kind=Kind.UNKNOWN, lines=[Line(role="text", text=self.lexicon.reply(
-                "unknown"))])
+            reply = Reply(query=label, kind=Kind.UNKNOWN, lines=[Line(role="text", text=self.lexicon.reply("unknown"))])
         elif mono.is_banned:
             reply = self._refuse_banned(label, mono)
         elif key == LISTING_KEY:
@@ -89,8 +90,11 @@ class Engine:
             reply = self._faq_list(label, mono)
         else:
             unit = self.units(mono).by_key.get(key)
-            reply = (self._unit_reply(label, mono, unit, topic_of(unit, self.lexicon)) if unit
-                     else self._listing(label, mono, None, "listing_plain"))
+            reply = (
+                self._unit_reply(label, mono, unit, topic_of(unit, self.lexicon))
+                if unit
+                else self._listing(label, mono, None, "listing_plain")
+            )
         return reply, self._next_context(reply, context, "", now)
 
     def drugs(self) -> list[Monograph]:
@@ -120,8 +124,9 @@ class Engine:
         if not intent.words:
             return self._unknown(query, intent)
         if intent.refuse:
-            return Reply(query=query, kind=Kind.REFUSE,
-                         lines=[Line(role="text", text=self.lexicon.reply("refuse_safety"))])
+            return Reply(
+                query=query, kind=Kind.REFUSE, lines=[Line(role="text", text=self.lexicon.reply("refuse_safety"))]
+            )
         if not intent.mentions:
             if intent.smalltalk:
                 return self._smalltalk(query, intent.smalltalk)
@@ -142,8 +147,11 @@ class Engine:
         if len(served) > 1 or focus.how == "partial":
             return self._clarify(query, intent, served)
         mono = self.corpus.monographs[served[0]]
-        others = [self.corpus.monographs[m.ids[0]] for m in mentions[1:]
-                  if len(m.ids) == 1 and m.how != "partial" and m.ids[0] in self.corpus.monographs]
+        others = [
+            self.corpus.monographs[m.ids[0]]
+            for m in mentions[1:]
+            if len(m.ids) == 1 and m.how != "partial" and m.ids[0] in self.corpus.monographs
+        ]
         return self._answer(query, intent, mono, others)
 
     def _distinct(self, mentions: list[Mention]) -> list[Mention]:
@@ -165,6 +173,10 @@ class Engine:
             subject = " or ".join(self.lexicon.not_covered_labels[s] for s in intent.not_covered)
             return self._listing(query, mono, None, "listing_not_covered", subject=subject)
         topic = intent.topic
+        if topic is None and not intent.facets and intent.request == "faq_list":
+            return self._faq_list(query, mono)
+        if topic is None and not intent.facets and intent.request == "listing":
+            return self._listing(query, mono, None, "listing_plain")
         if topic is None and (others or intent.linked_words):
             topic = "interactions"
         other_names = sorted({fold(n) for o in others for n in o.names})
@@ -181,11 +193,16 @@ class Engine:
                 if alt and not any(n in alt.unmatched for n in names):
                     return self._unit_reply(query, other, alt.unit, topic)
         reply = self._unit_reply(query, mono, choice.unit, topic or topic_of(choice.unit, self.lexicon))
-        if (reply.topic == "interactions" and choice.unmatched
-                and set(choice.unmatched) & set(intent.linked_words + intent.unknown_names)):
+        if (
+            reply.topic == "interactions"
+            and choice.unmatched
+            and set(choice.unmatched) & set(intent.linked_words + intent.unknown_names)
+        ):
             words = ", ".join(w for w in choice.unmatched if w in intent.linked_words + intent.unknown_names)
-            reply.lines.insert(1, Line(role="note", text=self.lexicon.reply(
-                "not_mentioned", words=words, topic="its drug interactions")))
+            reply.lines.insert(
+                1,
+                Line(role="note", text=self.lexicon.reply("not_mentioned", words=words, topic="its drug interactions")),
+            )
         return reply
 
     # --- reply builders ------------------------------------------------------------------------------
@@ -209,37 +226,59 @@ class Engine:
         drug = self.units(mono)
         top = answered.path[0] if answered and answered.kind == "part" else None
         options = [Option(label=u.label, drug_id=mono.id, part=u.key) for u in drug.sections if u.label != top]
-        if any(u.kind == "faq" for u in drug.units) and not (answered and answered.kind == "faq"):
+        if any(u.is_faq_pair for u in drug.units) and not (answered and answered.is_faq_pair):
             options.append(Option(label=self.lexicon.reply("listing_faq"), drug_id=mono.id, part=FAQ_LIST_KEY))
         return options
 
     def _listing(self, query: str, mono: Monograph, topic: str | None, key: str, **values: str) -> Reply:
         drug = self.units(mono)
-        lines = [Line(role="title", text=mono.title),
-                 Line(role="text", text=self.lexicon.reply(key, drug=mono.title, **values))]
+        lines = [
+            Line(role="title", text=mono.title),
+            Line(role="text", text=self.lexicon.reply(key, drug=mono.title, **values)),
+        ]
         lines += [Line(role="bullet", text=u.label) for u in drug.sections]
-        faqs = sum(1 for u in drug.units if u.kind == "faq")
+        faqs = sum(1 for u in drug.units if u.is_faq_pair)
         if faqs:
             lines.append(Line(role="bullet", text=f"{self.lexicon.reply('listing_faq')} ({faqs})"))
-        return Reply(query=query, drug=mono.title, drug_id=mono.id, topic=topic, kind=Kind.LISTING,
-                     lines=lines, options=self._section_options(mono, None), part=LISTING_KEY)
+        return Reply(
+            query=query,
+            drug=mono.title,
+            drug_id=mono.id,
+            topic=topic,
+            kind=Kind.LISTING,
+            lines=lines,
+            options=self._section_options(mono, None),
+            part=LISTING_KEY,
+        )
 
     def _faq_list(self, query: str, mono: Monograph) -> Reply:
         drug = self.units(mono)
-        faqs = [u for u in drug.units if u.kind == "faq"]
+        faqs = [u for u in drug.units if u.is_faq_pair]
         lines = [Line(role="title", text=f"{mono.title} — {self.lexicon.reply('listing_faq')}")]
         lines += [Line(role="bullet", text=u.label) for u in faqs]
         options = [Option(label=u.label, drug_id=mono.id, part=u.key) for u in faqs]
-        return Reply(query=query, drug=mono.title, drug_id=mono.id, kind=Kind.LISTING, lines=lines,
-                     options=options, part=FAQ_LIST_KEY)
+        return Reply(
+            query=query,
+            drug=mono.title,
+            drug_id=mono.id,
+            kind=Kind.LISTING,
+            lines=lines,
+            options=options,
+            part=FAQ_LIST_KEY,
+        )
 
     def _clarify(self, query: str, intent: Intent, ids: list[str]) -> Reply:
         monos = sorted((self.corpus.monographs[i] for i in ids), key=lambda m: fold(m.title))
         lines = [Line(role="text", text=self.lexicon.reply("clarify"))]
         lines += [Line(role="bullet", text=m.title) for m in monos]
-        return Reply(query=query, topic=intent.topic, kind=Kind.CLARIFY, lines=lines,
-                     candidates=[m.title for m in monos],
-                     options=[Option(label=m.title, drug_id=m.id) for m in monos])
+        return Reply(
+            query=query,
+            topic=intent.topic,
+            kind=Kind.CLARIFY,
+            lines=lines,
+            candidates=[m.title for m in monos],
+            options=[Option(label=m.title, drug_id=m.id) for m in monos],
+        )
 
     def _unknown(self, query: str, intent: Intent) -> Reply:
         named = [w for w in intent.unknown_names if self.lexicon.is_drug_like(w)]
@@ -247,8 +286,7 @@ class Engine:
             lines = [Line(role="text", text=self.lexicon.reply("unknown_named", name=named[0]))]
         else:
             lines = [Line(role="text", text=self.lexicon.reply("unknown"))]
-        suggested = [self.corpus.monographs[i] for i in self.names.suggest(intent.words, self.lexicon,
-                                                                           self._allowed)]
+        suggested = [self.corpus.monographs[i] for i in self.names.suggest(intent.words, self.lexicon, self._allowed)]
         if suggested:
             lines.append(Line(role="text", text=self.lexicon.reply("unknown_suggest")))
             lines += [Line(role="bullet", text=m.title) for m in suggested]
@@ -256,13 +294,21 @@ class Engine:
             example = self._example_name()
             if example:
                 lines.append(Line(role="note", text=self.lexicon.reply("unknown_hint", drug=example)))
-        return Reply(query=query, topic=intent.topic, kind=Kind.UNKNOWN, lines=lines,
-                     candidates=[m.title for m in suggested],
-                     options=[Option(label=m.title, drug_id=m.id) for m in suggested])
+        return Reply(
+            query=query,
+            topic=intent.topic,
+            kind=Kind.UNKNOWN,
+            lines=lines,
+            candidates=[m.title for m in suggested],
+            options=[Option(label=m.title, drug_id=m.id) for m in suggested],
+        )
 
     def _refuse_banned(self, query: str, mono: Monograph) -> Reply:
-        return Reply(query=query, kind=Kind.REFUSE,
-                     lines=[Line(role="text", text=self.lexicon.reply("refuse_banned", drug=mono.title))])
+        return Reply(
+            query=query,
+            kind=Kind.REFUSE,
+            lines=[Line(role="text", text=self.lexicon.reply("refuse_banned", drug=mono.title))],
+        )
 
     def _smalltalk(self, query: str, group: str) -> Reply:
         lines = [Line(role="text", text=self.lexicon.reply(group))]

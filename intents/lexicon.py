@@ -32,7 +32,7 @@ DRUG_STEMS = re.compile(
 class PhraseHit:
     """What a phrase means: a topic (generic, weak or facet), a not-covered subject, smalltalk or refusal."""
 
-    kind: str  # "generic" | "weak" | "facet" | "not_covered" | "smalltalk" | "refuse"
+    kind: str  # "generic" | "weak" | "facet" | "not_covered" | "request" | "smalltalk" | "refuse"
     topic: str | None = None
     facet: str | None = None
     group: str | None = None  # not_covered subject or smalltalk group
@@ -157,6 +157,10 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         labels[subject] = spec.get("label", subject)
         for phrase in spec.get("phrases", []):
             add(phrase, PhraseHit("not_covered", group=subject))
+
+    for group, words in (topic_data.get("requests") or {}).items():
+        for phrase in words:
+            add(phrase, PhraseHit("request", group=group))
 
     for group, words in small.items():
         for phrase in words:

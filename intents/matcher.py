@@ -31,18 +31,17 @@ class Intent:
     unknown_names: list[str] = field(default_factory=list)
     not_covered: list[str] = field(default_factory=list)
     smalltalk: str | None = None
+    request: str | None = None
     refuse: bool = False
     linked_words: list[str] = field(default_factory=list)
 
     @property
     def asks_something(self) -> bool:
         """True when the message asks about a topic, facet or subject, so a remembered drug can serve."""
-        return bool(self.topic or self.facets or self.not_covered)
+        return bool(self.topic or self.facets or self.not_covered or self.request)
 
 
-def _phrase_hits(
-    seq: list[tuple[int, str]], lexicon: Lexicon
-) -> tuple[list[tuple[list[int], PhraseHit]], set[int]]:
+def _phrase_hits(seq: list[tuple[int, str]], lexicon: Lexicon) -> tuple[list[tuple[list[int], PhraseHit]], set[int]]:
     """Greedy longest-first phrase matching over (position, word) pairs; returns hits and used positions."""
     hits: list[tuple[list[int], PhraseHit]] = []
     used: set[int] = set()
@@ -108,6 +107,8 @@ def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
             smalltalk_groups.append(hit.group)
         elif hit.kind == "refuse":
             intent.refuse = True
+        elif hit.kind == "request" and hit.group:
+            intent.request = intent.request or hit.group
 
     if scores:
         order = list(lexicon.topics)

@@ -97,8 +97,9 @@ class NameIndex:
             for key in self.deletes.get(probe, ()):
                 if key not in found:
                     found[key] = Levenshtein.distance(text, key, score_cutoff=limit + 1)
-        return sorted(((k, d) for k, d in found.items() if d <= min(limit, max_typos(len(k)))),
-                      key=lambda kd: (kd[1], kd[0]))
+        return sorted(
+            ((k, d) for k, d in found.items() if d <= min(limit, max_typos(len(k)))), key=lambda kd: (kd[1], kd[0])
+        )
 
     def find(self, words: list[str], blocked: set[int], lexicon: Lexicon) -> list[Mention]:
         """Drug mentions in the folded words of a message; `blocked` words are known not to be names."""
@@ -125,6 +126,20 @@ class NameIndex:
             return not any(j in used or j in blocked for j in span) and all(
                 words[j] not in lexicon.english and words[j] not in lexicon.stopwords for j in span
             )
+
+        # 1b. an exact name followed by a misspelt rest of a longer name ("trastuzumab emtansin")
+        for index, mention in enumerate(found):
+            for extra in (2, 1):
+                if mention.end + extra > n_words or not candidate(mention.end, extra):
+                    continue
+                text = " ".join(words[mention.start : mention.end + extra])
+                keys = [(k, d) for k, d in self.fuzzy_keys(text) if len(k.split()) > mention.end - mention.start]
+                if keys:
+                    best = keys[0][1]
+                    ids = sorted({d for k, dist in keys if dist == best for d in self.exact[k]})
+                    found[index] = Mention(mention.start, mention.end + extra, tuple(ids), "fuzzy", text)
+                    used |= set(range(mention.end, mention.end + extra))
+                    break
 
         # 2. typos of whole names, over words that are no English word, no stop word, no lexicon phrase
         for n in range(min(3, n_words), 0, -1):

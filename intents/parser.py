@@ -22,7 +22,9 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 
 _HEADING = re.compile(r"^(#{2,4})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^(\s*)[-*+•]\s+(.*)$")
-_LABEL = re.compile(r"^\*\*(?P<label>[^*]+?)\s*:\s*\*\*\s*(?P<text>.*)$|^\*\*(?P<label2>[^*]+?)\*\*\s*:\s*(?P<text2>.*)$")
+_LABEL = re.compile(
+    r"^\*\*(?P<label>[^*]+?)\s*:\s*\*\*\s*(?P<text>.*)$|^\*\*(?P<label2>[^*]+?)\*\*\s*:\s*(?P<text2>.*)$"
+)
 _FAQ_HEADING = re.compile(r"^(faq|faqs|frequently asked questions)\b", re.IGNORECASE)
 _Q_PREFIX = re.compile(r"^\s*(?:\*\*)?\s*Q\s*\d*\s*[:.)]\s*", re.IGNORECASE)
 _A_PREFIX = re.compile(r"^\s*(?:\*\*)?\s*A\s*:\s*(?:\*\*)?\s*", re.IGNORECASE)
@@ -229,8 +231,9 @@ def _parse_sections(body: str) -> tuple[tuple[Section, ...], list[tuple[str, str
 
     def build(node: tuple[int, str, list[str], list[Any]]) -> Section:
         level, heading, lines, children = node
-        return Section(heading=heading, level=level, blocks=_parse_blocks(lines),
-                       children=tuple(build(c) for c in children))
+        return Section(
+            heading=heading, level=level, blocks=_parse_blocks(lines), children=tuple(build(c) for c in children)
+        )
 
     sections = tuple(build(n) for n in tree if n[1])
     return sections, body_faqs, faq_heading

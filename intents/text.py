@@ -21,9 +21,7 @@ _NON_WORD = re.compile(r"[^a-z0-9/+]+")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 # Zero-width and bidi control characters: invisible, but they split or glue words.
 _INVISIBLE = dict.fromkeys(
-    [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD]
-    + list(range(0x202A, 0x202F))
-    + list(range(0x2066, 0x206A))
+    [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 )
 _SYMBOLS = {"®": " ", "™": " ", "©": " ", "’": "'", "‘": "'", "–": "-", "—": "-"}
 

@@ -1,0 +1,109 @@
+"""`python -m bot`: the command line (ask, chat, check) and the Telegram bot.
+
+With no command it runs the Telegram bot when TELEGRAM_BOT_TOKEN is set and the console chat otherwise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+from bot.cli import EXIT_USAGE, ask_batch, reply_for_console, run_chat, run_check
+from bot.loading import default_seeds, load_engine
+from intents.corpus import CorpusError
+
+log = logging.getLogger("bot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Answer drug questions from monographs.")
+    seeds = argparse.ArgumentParser(add_help=False)
+    seeds.add_argument(
+        "--seeds",
+        action="append",
+        type=Path,
+        metavar="DIR",
+        help="monograph folder (repeatable; default: $DRUGBOT_SEEDS_DIR or the project's seeds/)",
+    )
+    seeds.add_argument("-v", "--verbose", action="store_true", help="log what happens on stderr")
+    sub = parser.add_subparsers(dest="command")
+
+    ask = sub.add_parser("ask", parents=[seeds], help="answer one question (or a batch on stdin with --jsonl)")
+    ask.add_argument("text", nargs="*", help="the question")
+    mode = ask.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="print the reply as one JSON object")
+    mode.add_argument("--jsonl", action="store_true", help="read one message per stdin line, print JSON lines")
+
+    sub.add_parser("chat", parents=[seeds], help="chat in the console, with follow-up context")
+    sub.add_parser("check", parents=[seeds], help="validate monograph files; non-zero exit if any is bad")
+    sub.add_parser("telegram", parents=[seeds], help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    return parser
+
+
+def _fail(message: str) -> int:
+    sys.stderr.write(f"error: {message}\n")
+    return EXIT_USAGE
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    folders: list[Path] = getattr(args, "seeds", None) or default_seeds()
+    command = args.command
+    if command is None:
+        if os.environ.get("TELEGRAM_BOT_TOKEN", "").strip():
+            sys.stderr.write("drugbot: TELEGRAM_BOT_TOKEN is set: running the Telegram bot\n")
+            command = "telegram"
+        else:
+            sys.stderr.write("drugbot: no TELEGRAM_BOT_TOKEN: running the console chat\n")
+            command = "chat"
+
+    if command == "check":
+        missing = [f for f in folders if not f.is_dir()]
+        if missing:
+            return _fail(f"monograph folder not found: {missing[0]}")
+        return run_check(folders)
+
+    if command == "ask":
+        question = " ".join(args.text).strip()
+        if not args.jsonl and not question:
+            return _fail('empty question: try  python -m bot ask "dose of Kadcyla?"')
+        if args.jsonl and question:
+            return _fail("--jsonl reads questions from standard input; give no question on the command line")
+
+    if command == "telegram":
+        from bot.telegram.runner import run_telegram
+
+        return run_telegram(folders)
+
+    try:
+        engine = load_engine(folders)
+    except CorpusError as exc:
+        return _fail(str(exc))
+
+    if command == "ask":
+        if args.jsonl:
+            ask_batch(engine, sys.stdin, sys.stdout)
+            return 0
+        reply, _ = engine.respond(question)
+        if args.json:
+            import json
+
+            print(json.dumps(reply.to_contract(), ensure_ascii=False))
+        else:
+            print(reply_for_console(reply))
+        return 0
+
+    run_chat(engine)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Shared fixtures: the real seed, the shared evaluation stubs and the fictional test monographs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from intents.corpus import load_corpus
+from intents.engine import Engine
+from intents.lexicon import Lexicon, load_lexicon
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED = ROOT.parent / "shared"
+STUBS = SHARED / "eval" / "stubs"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FICTIONAL = FIXTURES / "monographs"
+SEED_FILE = SEEDS / "trastuzumab-emtansine.md"
+
+
+@pytest.fixture(scope="session")
+def lexicon() -> Lexicon:
+    return load_lexicon()
+
+
+@pytest.fixture(scope="session")
+def seed_engine(lexicon: Lexicon) -> Engine:
+    return Engine(load_corpus([SEEDS]), lexicon)
+
+
+@pytest.fixture(scope="session")
+def fiction_engine(lexicon: Lexicon) -> Engine:
+    """The real seed plus the fictional test drugs (Velorimab, Velorimab Vedotin, banned Plumbazole)."""
+    return Engine(load_corpus([SEEDS, FICTIONAL]), lexicon)
+
+
+@pytest.fixture(scope="session")
+def stubs_engine(lexicon: Lexicon) -> Engine:
+    if not STUBS.is_dir():
+        pytest.skip("../shared/eval/stubs is not beside the project")
+    return Engine(load_corpus([SEEDS, STUBS]), lexicon)
+
+
+def ask(engine: Engine, text: str):
+    reply, _ = engine.respond(text)
+    return reply

@@ -1,0 +1,99 @@
+"""The command line as a user runs it: `python -m bot ask|chat|check` in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FICTIONAL, ROOT, SEED_FILE
+
+
+def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "DRUGBOT_SEEDS_DIR")}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=full_env,
+        timeout=60,
+    )
+
+
+def test_ask_prints_the_answer_with_drug_and_section():
+    result = run("ask", "dose of Kadcyla?")
+    assert result.returncode == 0, result.stderr
+    assert "Trastuzumab Emtansine — FAQs" in result.stdout
+    assert "3.6 mg/kg" in result.stdout
+
+
+def test_ask_json_prints_the_contract():
+    result = run("ask", "--json", "kadcyla in children")
+    data = json.loads(result.stdout)
+    assert set(data) == {"query", "drug", "topic", "kind", "section", "faq", "text", "candidates"}
+    assert data["drug"] == "Trastuzumab Emtansine" and data["kind"] == "section"
+    assert data["section"][-1] == "Children"
+
+
+def test_ask_jsonl_keeps_context_per_chat():
+    lines = "\n".join(
+        [
+            "dose of kadcyla?",
+            "and side effects?",
+            json.dumps({"chat": "other", "text": "and side effects?"}),
+            json.dumps({"chat": "a", "text": "kadcyla"}),
+            json.dumps({"chat": "a", "text": "in pregnancy?"}),
+        ]
+    )
+    result = run("ask", "--jsonl", stdin=lines + "\n")
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["query"] for o in out][:2] == ["dose of kadcyla?", "and side effects?"]
+    assert out[1]["drug"] == "Trastuzumab Emtansine" and out[1]["topic"] == "side_effects"
+    assert out[2]["kind"] == "unknown"  # another chat: no shared context
+    assert out[4]["topic"] == "pregnancy" and out[4]["drug"] == "Trastuzumab Emtansine"
+
+
+def test_seeds_folder_from_option_and_environment():
+    assert "Velorimab" in run("ask", "--seeds", str(FICTIONAL), "velorimab dose").stdout
+    assert "Velorimab" in run("ask", "velorimab dose", env={"DRUGBOT_SEEDS_DIR": str(FICTIONAL)}).stdout
+
+
+def test_bad_use_gets_a_clear_message_and_non_zero_exit(tmp_path: Path):
+    empty = run("ask", "")
+    assert empty.returncode == 2 and "empty question" in empty.stderr
+    missing = run("ask", "--seeds", str(tmp_path / "nope"), "kadcyla")
+    assert missing.returncode == 2 and "not found" in missing.stderr
+    (tmp_path / "broken.md").write_text("no front matter", encoding="utf-8")
+    none = run("ask", "--seeds", str(tmp_path), "kadcyla")
+    assert none.returncode == 2 and "no valid monograph" in none.stderr
+    assert "Traceback" not in empty.stderr + missing.stderr + none.stderr
+
+
+def test_check_names_bad_files_and_fails(tmp_path: Path):
+    (tmp_path / "kadcyla.md").write_bytes(SEED_FILE.read_bytes())
+    (tmp_path / "broken.md").write_text("---\ntitle: [x\n---\n", encoding="utf-8")
+    result = run("check", "--seeds", str(tmp_path))
+    assert result.returncode == 1
+    assert "broken.md" in result.stdout and "YAML" in result.stdout
+    assert "1 monograph(s) loaded" in result.stdout
+    assert run("check").returncode == 0
+
+
+def test_chat_console_follows_up_and_picks_numbered_options():
+    result = run("chat", stdin="dose of kadcyla?\nand side effects?\nkadcyla\n4\n/quit\n")
+    assert result.returncode == 0, result.stderr
+    assert "3.6 mg/kg" in result.stdout
+    assert "Rare but Serious Side Effects" in result.stdout
+    assert "[4] Dosage" in result.stdout
+    assert "Trastuzumab Emtansine — Dosage" in result.stdout
+
+
+def test_no_command_and_no_token_runs_the_console_chat():
+    result = run(stdin="kadcyla dose\n")
+    assert "running the console chat" in result.stderr
+    assert "3.6 mg/kg" in result.stdout

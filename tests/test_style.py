@@ -1,0 +1,26 @@
+"""The code stays ruff clean: the linter runs as part of the test command."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def test_code_is_ruff_clean():
+    if shutil.which("ruff") is None:
+        pytest.skip("ruff is not installed (pip install -e '.[test]' brings it)")
+    result = subprocess.run(
+        ["ruff", "check", "intents", "bot", "tests", "bench", "tools"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_engine_never_imports_telegram():
+    code = "import sys, intents.engine, intents.corpus; print(any(m.startswith('telegram') for m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.stdout.strip() == "False", result.stderr
