@@ -271,10 +271,16 @@ class Engine:
         monos = sorted((self.corpus.monographs[i] for i in ids), key=lambda m: fold(m.title))
         lines = [Line(role="text", text=self.lexicon.reply("clarify"))]
         lines += [Line(role="bullet", text=m.title) for m in monos]
+        return self._drug_choice(query, Kind.CLARIFY, intent.topic, lines, monos)
+
+    def _drug_choice(
+        self, query: str, kind: Kind, topic: str | None, lines: list[Line], monos: list[Monograph]
+    ) -> Reply:
+        """A reply offering drugs to pick from (clarify, unknown with suggestions)."""
         return Reply(
             query=query,
-            topic=intent.topic,
-            kind=Kind.CLARIFY,
+            topic=topic,
+            kind=kind,
             lines=lines,
             candidates=[m.title for m in monos],
             options=[Option(label=m.title, drug_id=m.id) for m in monos],
@@ -294,14 +300,7 @@ class Engine:
             example = self._example_name()
             if example:
                 lines.append(Line(role="note", text=self.lexicon.reply("unknown_hint", drug=example)))
-        return Reply(
-            query=query,
-            topic=intent.topic,
-            kind=Kind.UNKNOWN,
-            lines=lines,
-            candidates=[m.title for m in suggested],
-            options=[Option(label=m.title, drug_id=m.id) for m in suggested],
-        )
+        return self._drug_choice(query, Kind.UNKNOWN, intent.topic, lines, suggested)
 
     def _refuse_banned(self, query: str, mono: Monograph) -> Reply:
         return Reply(
