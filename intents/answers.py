@@ -229,10 +229,13 @@ def score_unit(
     matched: set[str] = set()
     for facet in intent.facets:
         topic, name = facet
+        said = intent.facet_words.get(facet, name)
         if facet in unit.own_facets or facet in unit.sub_facets:
             score += 3
+            matched.add(said)
         elif any(_has_phrase(unit.text, fold(p)) for p in lexicon.topics[topic].facets[name]):
             score += 1
+            matched.add(said)
     for word, word_stem in zip(intent.extra, extra_stems, strict=True):
         if word_stem in unit.label_stems:
             score += 3
@@ -277,7 +280,8 @@ def choose(
         return (score, int(unit.kind == "faq"), exact_topic, depth)
 
     score, matched, unit = max(scored, key=rank)
-    wanted = [w for w in [*intent.extra, *other_names] if w not in matched]
+    said = [intent.facet_words.get(f, f[1]) for f in intent.facets]
+    wanted = [w for w in [*said, *intent.extra, *other_names] if w not in matched]
     return Choice(unit=unit, score=score, unmatched=wanted)
 
 

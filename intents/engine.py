@@ -193,16 +193,13 @@ class Engine:
                 if alt and not any(n in alt.unmatched for n in names):
                     return self._unit_reply(query, other, alt.unit, topic)
         reply = self._unit_reply(query, mono, choice.unit, topic or topic_of(choice.unit, self.lexicon))
-        if (
-            reply.topic == "interactions"
-            and choice.unmatched
-            and set(choice.unmatched) & set(intent.linked_words + intent.unknown_names)
-        ):
-            words = ", ".join(w for w in choice.unmatched if w in intent.linked_words + intent.unknown_names)
-            reply.lines.insert(
-                1,
-                Line(role="note", text=self.lexicon.reply("not_mentioned", words=words, topic="its drug interactions")),
-            )
+        missing = [w for w in choice.unmatched if w not in other_names]
+        if others and all(n in choice.unmatched for n in other_names):
+            missing += [o.title for o in others]
+        if missing:
+            # say plainly what the answer does not cover ("hair loss", "doxorubicin") rather than imply it
+            note = self.lexicon.reply("not_mentioned", drug=mono.title, words=_as_phrases(missing, intent.words))
+            reply.lines.insert(1, Line(role="note", text=note))
         return reply
 
     # --- reply builders ------------------------------------------------------------------------------
@@ -334,3 +331,21 @@ class Engine:
         if reply.kind == Kind.REFUSE:
             return ChatContext(updated_at=now)
         return context
+
+
+def _as_phrases(missing: list[str], words: list[str]) -> str:
+    """Missing words as the user wrote them: neighbours joined ("hair loss"), groups comma-separated."""
+    singles = {w for m in missing for w in m.split()}
+    groups: list[list[str]] = []
+    previous = -2
+    for index, word in enumerate(words):
+        if word in singles:
+            if index == previous + 1 and groups:
+                groups[-1].append(word)
+            else:
+                groups.append([word])
+            singles.discard(word)
+            previous = index
+    phrases = [" ".join(g) for g in groups]
+    phrases += [m for m in missing if not set(m.split()) & {w for g in groups for w in g}]
+    return ", ".join(dict.fromkeys(phrases))

@@ -27,6 +27,7 @@ class Intent:
     topic: str | None = None
     topic_strength: float = 0.0
     facets: list[tuple[str, str]] = field(default_factory=list)
+    facet_words: dict[tuple[str, str], str] = field(default_factory=dict)  # facet -> the words that said it
     extra: list[str] = field(default_factory=list)
     unknown_names: list[str] = field(default_factory=list)
     not_covered: list[str] = field(default_factory=list)
@@ -101,6 +102,10 @@ def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
             scores[hit.topic] = scores.get(hit.topic, 0.0) + WEIGHTS[hit.kind]
             if hit.kind == "facet" and hit.facet and (hit.topic, hit.facet) not in intent.facets:
                 intent.facets.append((hit.topic, hit.facet))
+            if hit.kind == "facet" and hit.facet:
+                said = " ".join(words[p] for p in positions)
+                before = intent.facet_words.get((hit.topic, hit.facet))
+                intent.facet_words[(hit.topic, hit.facet)] = f"{before} {said}" if before else said
         elif hit.kind == "not_covered" and hit.group and hit.group not in intent.not_covered:
             intent.not_covered.append(hit.group)
         elif hit.kind == "smalltalk" and hit.group:
