@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "telegram":
         from bot.telegram.runner import run_telegram
 
-        return run_telegram(folders)
+        return run_telegram(getattr(args, "seeds", None))
 
     try:
         engine = load_engine(folders)

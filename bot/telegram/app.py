@@ -1,0 +1,80 @@
+"""Building the python-telegram-bot `Application`: settings in, a wired application out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from pathlib import Path
+
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, PersistenceInput, PicklePersistence
+
+from bot.service import EngineService
+from bot.settings import Settings
+from bot.telegram.handlers import DrugBot
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 30
+
+
+def build_application(
+    settings: Settings,
+    service: EngineService,
+    *,
+    poll_timeouts: float = 30.0,
+) -> Application:
+    """The application with persistence, rate limiting and every handler registered."""
+    drugbot = DrugBot(service, settings)
+    settings.persistence_path.parent.mkdir(parents=True, exist_ok=True)
+    persistence = PicklePersistence(
+        filepath=settings.persistence_path,
+        store_data=PersistenceInput(bot_data=False, chat_data=True, user_data=False, callback_data=False),
+        update_interval=30,
+    )
+    builder = (
+        ApplicationBuilder()
+        .token(settings.require_token())
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_base_url.replace("/bot", "/file/bot", 1))
+        .persistence(persistence)
+        .concurrent_updates(settings.concurrent_updates)
+        .connection_pool_size(max(8, settings.concurrent_updates + 4))
+        .read_timeout(poll_timeouts)
+        .write_timeout(poll_timeouts)
+        .get_updates_read_timeout(poll_timeouts + 10)
+        .post_init(drugbot.post_init)
+        .post_stop(_stop_heartbeat)
+    )
+    if settings.rate_limit:
+        # Telegram allows about 30 messages/s per bot and 20/min per group; 429s are retried up to 3 times.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app = builder.build()
+    drugbot.register(app)
+    app.bot_data["drugbot"] = drugbot
+    if settings.health_file:
+        app.bot_data["heartbeat_path"] = settings.health_file
+        original = app.post_init
+
+        async def post_init_with_heartbeat(application: Application) -> None:
+            if original:
+                await original(application)
+            application.bot_data["heartbeat"] = asyncio.create_task(_heartbeat(settings.health_file))
+
+        app.post_init = post_init_with_heartbeat
+    return app
+
+
+async def _heartbeat(path: Path) -> None:
+    """Touch a file while the bot runs, for the container healthcheck (`python -m bot health`)."""
+    while True:
+        with contextlib.suppress(OSError):
+            path.write_text(str(time.time()), encoding="utf-8")
+        await asyncio.sleep(HEARTBEAT_SECONDS)
+
+
+async def _stop_heartbeat(app: Application) -> None:
+    task = app.bot_data.get("heartbeat")
+    if task:
+        task.cancel()

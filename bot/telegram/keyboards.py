@@ -1,0 +1,61 @@
+"""Inline keyboards and their callback data: short stable ids (drug slug, part key), never titles.
+
+Callback data formats (all under Telegram's 64-byte limit):
+  p|<drug_id>|<part>   answer a part of a drug (section, FAQ, FAQ list, listing)
+  d|<drug_id>          pick a drug offered by a clarify/unknown reply
+  g|<page>             a page of the /drugs list
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from intents.models import Monograph, Option
+
+MAX_DATA_BYTES = 64
+BUTTON_TEXT = 40
+DRUGS_PER_PAGE = 10
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= BUTTON_TEXT else text[: BUTTON_TEXT - 1] + "…"
+
+
+def option_data(option: Option) -> str:
+    data = f"p|{option.drug_id}|{option.part}" if option.part else f"d|{option.drug_id}"
+    if len(data.encode()) > MAX_DATA_BYTES:  # ids are at most 32 characters, so this cannot happen
+        raise ValueError(f"callback data too long: {data!r}")
+    return data
+
+
+def parse_data(data: str | None) -> tuple[str, ...]:
+    """('p', drug, part) | ('d', drug) | ('g', page) | () for anything else (old or forged buttons)."""
+    parts = tuple((data or "").split("|"))
+    if (parts[0] == "p" and len(parts) == 3) or (parts[0] in ("d", "g") and len(parts) == 2):
+        return parts
+    return ()
+
+
+def options_keyboard(options: list[Option], per_row: int = 2) -> InlineKeyboardMarkup | None:
+    if not options:
+        return None
+    buttons = [InlineKeyboardButton(_short(o.label), callback_data=option_data(o)) for o in options[:24]]
+    rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+    return InlineKeyboardMarkup(rows)
+
+
+def drugs_page(drugs: list[Monograph], page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of the drug list: a header line and a keyboard of drugs plus previous/next buttons."""
+    pages = max(1, -(-len(drugs) // DRUGS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    chunk = drugs[page * DRUGS_PER_PAGE : (page + 1) * DRUGS_PER_PAGE]
+    rows = [[InlineKeyboardButton(_short(m.title), callback_data=f"p|{m.id}|list")] for m in chunk]
+    nav = []
+    if page > 0:
+        nav.append(InlineKeyboardButton("« Previous", callback_data=f"g|{page - 1}"))
+    if page < pages - 1:
+        nav.append(InlineKeyboardButton("Next »", callback_data=f"g|{page + 1}"))
+    if nav:
+        rows.append(nav)
+    header = f"<b>Drugs</b> ({len(drugs)}), page {page + 1} of {pages}. Tap one to see its sections."
+    return header, (InlineKeyboardMarkup(rows) if rows else None)
