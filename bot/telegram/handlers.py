@@ -232,19 +232,21 @@ class DrugBot:
             return
         await self._answer(update, context, question)
 
-    def _is_admin(self, update: Update) -> bool:
-        user = update.effective_user
-        return user is not None and user.id in self.settings.admin_ids
-
-    async def reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _admin_message(self, update: Update) -> Message | None:
+        """The command's message when an administrator sent it; others get a polite refusal (and None)."""
         message = update.effective_message
         if message is None:
-            return
-        if not self._is_admin(update):
-            await with_retry(
-                lambda: message.reply_text("Sorry, only the bot's administrators can reload."),
-                "sendMessage(reload refused)",
-            )
+            return None
+        user = update.effective_user
+        if user is None or user.id not in self.settings.admin_ids:
+            text = self.service.engine.lexicon.reply("admin_only")
+            await with_retry(lambda: message.reply_text(text), "sendMessage(admin only)")
+            return None
+        return message
+
+    async def reload(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = await self._admin_message(update)
+        if message is None:
             return
         result = await self.service.reload()
         if result.ok:
@@ -260,14 +262,8 @@ class DrugBot:
         await with_retry(lambda: message.reply_html(text), "sendMessage(reload report)")
 
     async def stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
+        message = await self._admin_message(update)
         if message is None:
-            return
-        if not self._is_admin(update):
-            await with_retry(
-                lambda: message.reply_text("Sorry, statistics are for the bot's administrators."),
-                "sendMessage(stats refused)",
-            )
             return
         engine = self.service.engine
         uptime = timedelta(seconds=int(time.time() - self.service.started_at))
