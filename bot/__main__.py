@@ -40,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("chat", parents=[seeds], help="chat in the console, with follow-up context")
     sub.add_parser("check", parents=[seeds], help="validate monograph files; non-zero exit if any is bad")
     sub.add_parser("telegram", parents=[seeds], help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    sub.add_parser("health", help="exit 0 while the running bot's heartbeat file is fresh (container healthcheck)")
     return parser
 
 
@@ -64,6 +65,11 @@ def main(argv: list[str] | None = None) -> int:
         else:
             sys.stderr.write("drugbot: no TELEGRAM_BOT_TOKEN: running the console chat\n")
             command = "chat"
+
+    if command == "health":
+        from bot.health import check_health
+
+        return check_health()
 
     if command == "check":
         missing = [f for f in folders if not f.is_dir()]
