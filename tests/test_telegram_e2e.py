@@ -338,3 +338,44 @@ def _free_port() -> int:
 
 def test_bot_identity_constants_are_consistent():
     assert BOT_ID > 0 and BOT_USERNAME.endswith("bot")
+
+
+async def test_real_process_polls_answers_and_flushes_context_on_sigterm(api, tmp_path):
+    import asyncio
+    import os
+    import pickle
+    import signal
+    import sys
+
+    state = tmp_path / "state.pickle"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DRUGBOT_"))}
+    env.update(
+        {
+            "TELEGRAM_BOT_TOKEN": api.token,
+            "DRUGBOT_API_BASE_URL": api.base_url,
+            "DRUGBOT_PERSISTENCE_PATH": str(state),
+            "DRUGBOT_WATCH_SEEDS": "false",
+        }
+    )
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=str(SEEDS.parent),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        api.push_text("dose of kadcyla?", chat_id=4242, user_id=4242)
+        await api.wait_for("sendMessage", timeout=30)
+        assert "3.6 mg/kg" in api.sent[0]["text"]
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(proc.communicate(), timeout=30)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+    assert proc.returncode == 0, stderr.decode()
+    assert b"Traceback" not in stderr
+    saved = pickle.loads(state.read_bytes())
+    assert saved["chat_data"][4242]["ctx"]["drug_id"] == "trastuzumab-emtansine"
