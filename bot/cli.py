@@ -89,12 +89,12 @@ def run_check(folders: list[Path], out: TextIO = sys.stdout) -> int:
     corpus = load_corpus(folders)
     for issue in corpus.issues:
         out.write(f"BAD  {issue.file}: {issue.reason}\n")
-    banned = sum(1 for m in corpus.monographs.values() if m.is_banned)
+    banned = sum(1 for m in corpus.entries.values() if m.is_banned)
     elapsed = time.perf_counter() - started
     out.write(
-        f"{len(corpus.monographs)} monograph(s) loaded ({banned} banned, never served), "
+        f"{len(corpus.entries)} monograph(s) loaded ({banned} banned, never served), "
         f"{len(corpus.issues)} bad file(s), in {elapsed:.2f}s\n"
     )
-    if not corpus.monographs:
+    if not corpus.entries:
         return EXIT_BAD_FILES
     return EXIT_BAD_FILES if corpus.issues else EXIT_OK

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import Callable, Sequence
@@ -32,11 +33,27 @@ def load_engine(
     """Load the folders into a ready engine. Raises `CorpusError` when nothing can be served."""
     corpus = load_corpus(folders, progress=progress)
     require_monographs(corpus)
-    return Engine(corpus, lexicon or load_lexicon())
+    engine = Engine(corpus, lexicon or load_lexicon())
+    settle_memory()
+    return engine
+
+
+def settle_memory() -> None:
+    """Move everything loaded so far out of the garbage collector's sight.
+
+    The name index and corpus are millions of long-lived objects; without this, each full collection scans
+    them all and a question now and then waits tens of milliseconds.
+    """
+    gc.collect()
+    gc.freeze()
+    # Answering a question allocates thousands of short-lived objects (a drug's units are cut on first use);
+    # collecting young objects every 10,000 allocations instead of 700 takes p99 latency at 10,000
+    # monographs from about 7 ms to about 2 ms (bench/run.py), at no measurable memory cost.
+    gc.set_threshold(10_000, 20, 20)
 
 
 def require_monographs(corpus: Corpus) -> None:
-    if not corpus.monographs:
+    if not corpus.entries:
         where = ", ".join(corpus.folders)
         bad = f" ({len(corpus.issues)} file(s) skipped as broken)" if corpus.issues else ""
         raise CorpusError(f"no valid monograph in {where}{bad}")

@@ -7,7 +7,8 @@ specific one. Every reply line is monograph text; only headings and the drug nam
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from intents.lexicon import Lexicon
 from intents.matcher import Intent
@@ -18,29 +19,53 @@ OVERVIEW_TOPIC = "overview"
 PATH_SEP = " › "
 
 
-@dataclass
+def bag(items: Iterable[str]) -> str:
+    """A set of words as one string (" a b c "): the unit cache then holds strings, which the garbage
+    collector never scans, instead of hundreds of thousands of small sets."""
+    return " " + " ".join(set(items)) + " "
+
+
+def in_bag(words: str, item: str) -> bool:
+    return f" {item} " in words
+
+
+def facet_key(facet: tuple[str, str]) -> str:
+    return f"{facet[0]}:{facet[1]}"
+
+
+LineData = tuple[str, str, str | None, int]  # role, text, label, depth: turned into `Line`s for the chosen unit
+
+
+@dataclass(slots=True)
 class Unit:
-    """One answerable part of a monograph."""
+    """One answerable part of a monograph. Sets are kept as bags (see `bag`) to stay light in the cache."""
 
     key: str
     kind: str  # "faq" | "part"
-    path: list[str]
+    path: tuple[str, ...]
     label: str
     depth: int
-    topics: set[str]
+    topics: str
     primary: bool
-    lines: list[Line]
-    own_facets: set[tuple[str, str]] = field(default_factory=set)
-    sub_facets: set[tuple[str, str]] = field(default_factory=set)
-    label_stems: set[str] = field(default_factory=set)
+    lines: tuple[LineData, ...]
+    own_facets: str = "  "
+    sub_facets: str = "  "
+    label_stems: str = "  "
     text: str = ""  # folded text of the unit and everything under it, padded with spaces
-    text_stems: set[str] = field(default_factory=set)
+    text_stems: str = "  "
     faq_index: int | None = None
 
     @property
     def is_faq_pair(self) -> bool:
         """A question/answer pair, from the front matter or only from the body's FAQ section."""
         return self.key.startswith("f")
+
+    @property
+    def topic_ids(self) -> list[str]:
+        return self.topics.split()
+
+    def reply_lines(self) -> list[Line]:
+        return [Line.model_construct(role=r, text=t, label=lb, depth=d) for r, t, lb, d in self.lines]
 
 
 @dataclass
@@ -50,38 +75,26 @@ class DrugUnits:
     sections: list[Unit]  # top-level sections, in file order
 
 
-def _block_lines(block: Block, depth: int) -> list[Line]:
-    role = "bullet" if block.kind == "bullet" else "text"
-    lines = [Line(role=role, text=block.text, label=block.label, depth=depth)]
-    for child in block.children:
-        lines.extend(_block_lines(child, depth + 1))
-    return lines
+def _line(role: str, text: str, label: str | None = None, depth: int = 0) -> LineData:
+    return (role, text, label, depth)
 
 
-def _section_lines(section: Section, top: bool) -> list[Line]:
-    lines: list[Line] = [] if top else [Line(role="heading", text=section.heading, depth=section.level)]
-    for block in section.blocks:
-        lines.extend(_block_lines(block, 0))
-    for child in section.children:
-        lines.extend(_section_lines(child, False))
-    return lines
+@dataclass
+class _Node:
+    """What a part contributes to its ancestors: its lines, folded words, stems and facets."""
+
+    lines: list[LineData]
+    words: list[str]
+    stems: set[str]
+    facets: set[tuple[str, str]]
 
 
-def _block_text(block: Block) -> str:
-    parts = [block.label or "", block.text]
-    parts.extend(_block_text(c) for c in block.children)
-    return " ".join(p for p in parts if p)
+def _words(text: str) -> list[str]:
+    return fold(text).split() if text else []
 
 
-def _section_text(section: Section) -> str:
-    parts = [section.heading]
-    parts.extend(_block_text(b) for b in section.blocks)
-    parts.extend(_section_text(c) for c in section.children)
-    return " ".join(parts)
-
-
-def _stems(text: str) -> set[str]:
-    return {stem(w) for w in fold(text).split() if len(w) > 2}
+def _stems(words: list[str]) -> set[str]:
+    return {stem(w) for w in words if len(w) > 2}
 
 
 def classify(text: str, lexicon: Lexicon, ignore: set[str] = frozenset()) -> str | None:
@@ -108,104 +121,115 @@ def classify(text: str, lexicon: Lexicon, ignore: set[str] = frozenset()) -> str
 
 
 def build_units(mono: Monograph, lexicon: Lexicon) -> DrugUnits:
-    """Cut a monograph into units, tagging each with the topics and facets its heading names."""
+    """Cut a monograph into units, tagging each with the topics and facets its heading names.
+
+    One pass over the tree: each part's text, stems and facets are its own plus its children's, so a section
+    can be matched by words that only stand in one of its bullets.
+    """
     units: list[Unit] = []
-    tops: list[Unit] = []
     name_words = {w for n in mono.names for w in fold(n).split()}
+    name_stems = {stem(w) for w in name_words}
 
     for index, pair in enumerate(mono.faqs):
         # a front-matter pair is a `faq` answer; a pair found only in the body is a part of its FAQ section
         from_body = pair.frontmatter_index is None
         topic = classify(pair.question, lexicon, name_words)
+        facets = lexicon.facets_of(pair.question)
+        answer_words = _words(pair.answer)
         units.append(
             Unit(
                 key=f"f{index}",
                 kind="part" if from_body else "faq",
-                path=[mono.faq_heading or "FAQs", *([pair.question] if from_body else [])],
+                path=(mono.faq_heading or "FAQs", *([pair.question] if from_body else [])),
                 label=pair.question,
                 depth=1,
-                topics={topic} if topic else set(),
+                topics=bag([topic] if topic else []),
                 primary=True,
-                lines=[Line(role="question", text=pair.question), Line(role="text", text=pair.answer)],
-                own_facets=lexicon.facets_of(pair.question),
-                sub_facets=lexicon.facets_of(pair.question),
-                label_stems=_stems(pair.question) - {stem(w) for w in name_words},
-                text=f" {fold(pair.answer)} ",
-                text_stems=_stems(pair.answer),
+                lines=(_line("question", pair.question), _line("text", pair.answer)),
+                own_facets=bag(map(facet_key, facets)),
+                sub_facets=bag(map(facet_key, facets)),
+                label_stems=bag(_stems(_words(pair.question)) - name_stems),
+                text=f" {' '.join(answer_words)} ",
+                text_stems=bag(_stems(answer_words)),
                 faq_index=pair.frontmatter_index,
             )
         )
 
     counter = 0
 
-    def add(
-        label: str,
-        path: list[str],
-        depth: int,
-        inherited: set[str],
-        primary: bool,
-        lines: list[Line],
-        full_text: str,
-        children_facets: set[tuple[str, str]],
-    ) -> Unit:
+    def add(label: str, path: list[str], depth: int, topics: frozenset[str], primary: bool, node: _Node) -> None:
         nonlocal counter
-        own = lexicon.topics_of_heading(label)
-        unit = Unit(
-            key=f"p{counter}",
-            kind="part",
-            path=path,
-            label=label,
-            depth=depth,
-            topics=own or set(inherited),
-            primary=primary,
-            lines=lines,
-            own_facets=lexicon.facets_of(label),
-            label_stems=_stems(label),
-            text=f" {fold(full_text)} ",
-            text_stems=_stems(full_text),
-        )
-        unit.sub_facets = unit.own_facets | children_facets
-        counter += 1
-        units.append(unit)
-        return unit
-
-    def walk_block(block: Block, path: list[str], depth: int, inherited: set[str], primary: bool) -> Unit | None:
-        child_units = []
-        label_path = [*path, block.label] if block.label else path
-        for child in block.children:
-            unit = walk_block(
-                child, label_path, depth + 1, lexicon.topics_of_heading(block.label or "") or inherited, primary
+        own = lexicon.facets_of(label)
+        node.facets |= own
+        units.append(
+            Unit(
+                key=f"p{counter}",
+                kind="part",
+                path=tuple(path),
+                label=label,
+                depth=depth,
+                topics=bag(topics),
+                primary=primary,
+                lines=tuple(node.lines),
+                own_facets=bag(map(facet_key, own)),
+                sub_facets=bag(map(facet_key, node.facets)),
+                label_stems=bag(_stems(_words(label))),
+                text=f" {' '.join(node.words)} ",
+                text_stems=bag(node.stems),
             )
-            if unit:
-                child_units.append(unit)
-        if not block.label:
-            return None
-        facets = set().union(*(u.sub_facets for u in child_units)) if child_units else set()
-        return add(
-            block.label, label_path, depth, inherited, primary, _block_lines(block, 0), _block_text(block), facets
         )
+        counter += 1
 
-    def walk_section(section: Section, path: list[str], inherited: set[str], primary: bool) -> Unit:
+    def walk_block(
+        block: Block, path: list[str], depth: int, line_depth: int, inherited: frozenset[str], primary: bool
+    ) -> _Node:
+        topics = (lexicon.topics_of_heading(block.label) if block.label else frozenset()) or inherited
+        label_path = [*path, block.label] if block.label else path
+        words = _words(block.label or "") + _words(block.text)
+        node = _Node(
+            [_line("bullet" if block.kind == "bullet" else "text", block.text, block.label, line_depth)],
+            words,
+            _stems(words),
+            set(),
+        )
+        for child in block.children:
+            sub = walk_block(child, label_path, depth + 1, line_depth + 1, topics, primary)
+            node.lines.extend(sub.lines)
+            node.words.extend(sub.words)
+            node.stems |= sub.stems
+            node.facets |= sub.facets
+        if block.label:
+            add(block.label, label_path, depth, topics, primary, node)
+            node.facets |= lexicon.facets_of(block.label)
+        return node
+
+    def walk_section(section: Section, path: list[str], inherited: frozenset[str], primary: bool) -> _Node:
         here = [*path, section.heading]
-        own = lexicon.topics_of_heading(section.heading) or inherited
-        is_summary = OVERVIEW_TOPIC in lexicon.topics_of_heading(section.heading)
-        child_primary = primary and not is_summary
-        child_units = [walk_block(b, here, section.level + 1, own, child_primary) for b in section.blocks]
-        child_units += [walk_section(c, here, own, child_primary) for c in section.children]
-        facets = set().union(*(u.sub_facets for u in child_units if u)) if child_units else set()
-        return add(
-            section.heading,
-            here,
-            section.level,
-            inherited,
-            primary,
-            _section_lines(section, True),
-            _section_text(section),
-            facets,
-        )
+        own_topics = lexicon.topics_of_heading(section.heading)
+        topics = own_topics or inherited
+        child_primary = primary and OVERVIEW_TOPIC not in own_topics
+        words = _words(section.heading)
+        body = _Node([], list(words), _stems(words), set())
+        for block in section.blocks:
+            sub = walk_block(block, here, section.level + 1, 0, topics, child_primary)
+            body.lines.extend(sub.lines)
+            body.words.extend(sub.words)
+            body.stems |= sub.stems
+            body.facets |= sub.facets
+        for child in section.children:
+            sub = walk_section(child, here, topics, child_primary)
+            body.lines.append(_line("heading", child.heading, depth=child.level))
+            body.lines.extend(sub.lines)
+            body.words.extend(sub.words)
+            body.stems |= sub.stems
+            body.facets |= sub.facets
+        add(section.heading, here, section.level, topics, primary, body)
+        return _Node(body.lines, body.words, body.stems, body.facets | lexicon.facets_of(section.heading))
 
+    tops: list[Unit] = []
     for section in mono.sections:
-        tops.append(walk_section(section, [], set(), True))
+        walk_section(section, [], frozenset(), True)
+        tops.append(units[-1])
 
     return DrugUnits(units=units, by_key={u.key: u for u in units}, sections=tops)
 
@@ -230,17 +254,17 @@ def score_unit(
     for facet in intent.facets:
         topic, name = facet
         said = intent.facet_words.get(facet, name)
-        if facet in unit.own_facets or facet in unit.sub_facets:
+        if in_bag(unit.sub_facets, facet_key(facet)):
             score += 3
             matched.add(said)
         elif any(_has_phrase(unit.text, fold(p)) for p in lexicon.topics[topic].facets[name]):
             score += 1
             matched.add(said)
     for word, word_stem in zip(intent.extra, extra_stems, strict=True):
-        if word_stem in unit.label_stems:
+        if in_bag(unit.label_stems, word_stem):
             score += 3
             matched.add(word)
-        elif word_stem in unit.text_stems or _has_phrase(unit.text, word):
+        elif in_bag(unit.text_stems, word_stem) or _has_phrase(unit.text, word):
             score += 1
             matched.add(word)
     for name in other_names:
@@ -249,7 +273,8 @@ def score_unit(
             matched.add(name)
     if score <= 0:
         # a part about something narrower than what was asked ("Common Side Effects" for "side effects")
-        score -= sum(1 for f in unit.own_facets - set(intent.facets) if f[0] in unit.topics)
+        asked = {facet_key(f) for f in intent.facets}
+        score -= sum(1 for f in unit.own_facets.split() if f not in asked and in_bag(unit.topics, f.split(":")[0]))
     return score, matched
 
 
@@ -258,8 +283,8 @@ def choose(
 ) -> Choice | None:
     """The unit that best answers, or None when nothing fits well enough to answer with confidence."""
     if topic:
-        pool = [u for u in drug.units if topic in u.topics and u.primary]
-        pool = pool or [u for u in drug.units if topic in u.topics]
+        pool = [u for u in drug.units if in_bag(u.topics, topic) and u.primary]
+        pool = pool or [u for u in drug.units if in_bag(u.topics, topic)]
     else:
         pool = [u for u in drug.units if u.primary]
     if not pool:
@@ -275,7 +300,7 @@ def choose(
 
     def rank(item: tuple[float, set[str], Unit]) -> tuple[float, int, int, int]:
         score, _, unit = item
-        exact_topic = int(topic is not None and unit.topics == {topic})
+        exact_topic = int(topic is not None and unit.topics == f" {topic} ")
         depth = unit.depth if best_score > 0 else -unit.depth
         return (score, int(unit.kind == "faq"), exact_topic, depth)
 
@@ -287,7 +312,7 @@ def choose(
 
 def topic_of(unit: Unit, lexicon: Lexicon) -> str | None:
     """The single topic id to report for a unit chosen without a topic in the question."""
-    if not unit.topics:
+    if not unit.topic_ids:
         return None
     order = list(lexicon.topics)
-    return min(unit.topics, key=order.index)
+    return min(unit.topic_ids, key=order.index)

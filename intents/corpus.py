@@ -1,11 +1,25 @@
-"""A folder of monograph files, loaded: the good ones served, the bad ones named with a reason."""
+"""A folder of monograph files, loaded: the good ones served, the bad ones named with a reason.
+
+At ten thousand monographs the full parsed trees would cost gigabytes, so the corpus keeps each monograph's
+names in memory (`MonographInfo`, what finding a drug needs) and its parsed body as compressed JSON, decoded
+on demand into a `Monograph` and kept in a small LRU cache. Parsing runs in worker processes when many files
+need it, and an `IndexCache` (see `intents/cache.py`) lets a restart skip files that did not change.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+import os
+import zlib
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
+from threading import Lock
+
+from pydantic import BaseModel, ConfigDict
 
 from intents.models import LoadIssue, Monograph
 from intents.parser import MAX_FILE_BYTES, MonographError, parse_monograph
@@ -14,41 +28,110 @@ from intents.text import fold
 log = logging.getLogger(__name__)
 
 MONOGRAPH_SUFFIXES = (".md", ".markdown", ".txt")
+DOCUMENT_CACHE_SIZE = 32  # documents are only read to cut units, which have their own cache
+PARALLEL_FROM = 400  # below this many files to parse, worker processes cost more than they save
+
+Progress = Callable[[int, int], None]
 
 
 class CorpusError(RuntimeError):
     """The folder cannot serve at all (missing, or not one valid monograph)."""
 
 
+class MonographInfo(BaseModel):
+    """What is always in memory for a monograph: enough to find it by name and to list it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    title: str
+    names: tuple[str, ...]
+    brands: tuple[str, ...]
+    is_banned: bool
+    source: str
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One file's parse: its stat signature, and either its info and packed body or the reason it failed."""
+
+    path: str
+    size: int
+    mtime_ns: int
+    info: MonographInfo | None = None
+    packed: bytes | None = None
+    error: str | None = None
+
+
+def pack(mono: Monograph) -> bytes:
+    return zlib.compress(mono.model_dump_json().encode("utf-8"), 1)
+
+
+def unpack(packed: bytes) -> Monograph:
+    return Monograph.model_validate_json(zlib.decompress(packed))
+
+
+def info_of(mono: Monograph) -> MonographInfo:
+    return MonographInfo(
+        id=mono.id, title=mono.title, names=mono.names, brands=mono.brands, is_banned=mono.is_banned, source=mono.source
+    )
+
+
 @dataclass
 class Corpus:
     """Monographs by id, in file order, and the files that were skipped."""
 
-    monographs: dict[str, Monograph] = field(default_factory=dict)
+    entries: dict[str, MonographInfo] = field(default_factory=dict)
     issues: list[LoadIssue] = field(default_factory=list)
     folders: tuple[str, ...] = ()
+    files: dict[str, FileResult] = field(default_factory=dict, repr=False)
+    _packed: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _documents: OrderedDict[str, Monograph] = field(default_factory=OrderedDict, repr=False)
+    _lock: Lock = field(default_factory=Lock, repr=False)
 
     def __len__(self) -> int:
-        return len(self.monographs)
+        return len(self.entries)
 
-    def get(self, drug_id: str) -> Monograph | None:
-        return self.monographs.get(drug_id)
+    def get(self, drug_id: str) -> MonographInfo | None:
+        return self.entries.get(drug_id)
 
-    def served(self) -> list[Monograph]:
+    def document(self, drug_id: str) -> Monograph | None:
+        """The parsed monograph, decoded from its packed form on first use and kept in a bounded cache."""
+        with self._lock:
+            doc = self._documents.get(drug_id)
+            if doc is not None:
+                self._documents.move_to_end(drug_id)
+                return doc
+        packed = self._packed.get(drug_id)
+        if packed is None:
+            return None
+        doc = unpack(packed)
+        with self._lock:
+            self._documents[drug_id] = doc
+            while len(self._documents) > DOCUMENT_CACHE_SIZE:
+                self._documents.popitem(last=False)
+        return doc
+
+    def served(self) -> list[MonographInfo]:
         """Monographs that may be shown: banned ones are never listed or suggested."""
-        return [m for m in self.monographs.values() if not m.is_banned]
+        return [m for m in self.entries.values() if not m.is_banned]
+
+    def signature(self) -> list[tuple[str, int, int]]:
+        """(path, size, mtime) of every file read: what a cached index must match to be reused."""
+        return sorted((r.path, r.size, r.mtime_ns) for r in self.files.values())
 
 
 def monograph_files(folder: Path) -> list[Path]:
     """Files of a folder (and its subfolders) that look like monographs, in a stable order."""
-    return sorted(
-        p
-        for p in folder.rglob("*")
-        if p.suffix.lower() in MONOGRAPH_SUFFIXES
-        and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-        and p.name.lower() != "readme.md"
-    )
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            if name.startswith(".") or name.lower() == "readme.md":
+                continue
+            if name.lower().endswith(MONOGRAPH_SUFFIXES):
+                found.append(Path(root) / name)
+    return sorted(found)
 
 
 def read_monograph_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Monograph:
@@ -69,23 +152,87 @@ def read_monograph_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Monograp
     return parse_monograph(text, source=str(path))
 
 
-def assemble(parsed: Iterable[tuple[Path, Monograph | MonographError]], folders: tuple[str, ...] = ()) -> Corpus:
+def parse_file(path: str, size: int = -1, mtime_ns: int = -1) -> FileResult:
+    """Parse one file into a `FileResult`; never raises (runs in worker processes too)."""
+    try:
+        mono = read_monograph_file(Path(path))
+        return FileResult(path, size, mtime_ns, info=info_of(mono), packed=pack(mono))
+    except MonographError as exc:
+        return FileResult(path, size, mtime_ns, error=str(exc))
+    except Exception as exc:  # a parser bug must not take the other files down
+        log.exception("unexpected error parsing %s", path)
+        return FileResult(path, size, mtime_ns, error=f"could not be parsed: {type(exc).__name__}: {exc}")
+
+
+def _parse_job(job: tuple[str, int, int]) -> FileResult:
+    return parse_file(*job)
+
+
+def stat_files(folders: Iterable[Path | str]) -> tuple[list[tuple[str, int, int]], tuple[str, ...]]:
+    """(path, size, mtime_ns) of every monograph file of the folders. Raises `CorpusError` if one is missing."""
+    stats: list[tuple[str, int, int]] = []
+    names: list[str] = []
+    for folder in folders:
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise CorpusError(f"monograph folder not found: {folder}")
+        names.append(str(folder))
+        for path in monograph_files(folder):
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            stats.append((str(path), st.st_size, st.st_mtime_ns))
+    return stats, tuple(names)
+
+
+def parse_many(
+    jobs: Sequence[tuple[str, int, int]],
+    progress: Progress | None = None,
+    done_before: int = 0,
+    total: int | None = None,
+) -> list[FileResult]:
+    """Parse files, in worker processes when there are many; results in job order."""
+    total = total if total is not None else len(jobs)
+    results: list[FileResult] = []
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) >= PARALLEL_FROM and workers > 1:
+        # spawn: safe even when called from a thread of a running bot (a reload)
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            for result in pool.map(_parse_job, jobs, chunksize=64):
+                results.append(result)
+                if progress and len(results) % 50 == 0:
+                    progress(done_before + len(results), total)
+    else:
+        for job in jobs:
+            results.append(parse_file(*job))
+            if progress and len(results) % 50 == 0:
+                progress(done_before + len(results), total)
+    if progress:
+        progress(done_before + len(results), total)
+    return results
+
+
+def assemble(results: Iterable[FileResult], folders: tuple[str, ...] = ()) -> Corpus:
     """Put parsed files together, refusing a second file with the same title (or the same id)."""
     corpus = Corpus(folders=folders)
     by_title: dict[str, str] = {}
-    for path, result in parsed:
-        if isinstance(result, MonographError):
-            corpus.issues.append(LoadIssue(file=str(path), reason=str(result)))
+    for result in results:
+        corpus.files[result.path] = result
+        if result.info is None or result.packed is None:
+            corpus.issues.append(LoadIssue(file=result.path, reason=result.error or "could not be parsed"))
             continue
-        key = fold(result.title)
-        if key in by_title or result.id in corpus.monographs:
-            other = by_title.get(key) or corpus.monographs[result.id].source
+        info = result.info
+        key = fold(info.title)
+        if key in by_title or info.id in corpus.entries:
+            other = by_title.get(key) or corpus.entries[info.id].source
             corpus.issues.append(
-                LoadIssue(file=str(path), reason=f"duplicate title '{result.title}' (already loaded from {other})")
+                LoadIssue(file=result.path, reason=f"duplicate title '{info.title}' (already loaded from {other})")
             )
             continue
-        by_title[key] = str(path)
-        corpus.monographs[result.id] = result
+        by_title[key] = result.path
+        corpus.entries[info.id] = info
+        corpus._packed[info.id] = result.packed
     for issue in corpus.issues:
         log.warning("skipped monograph %s: %s", issue.file, issue.reason)
     return corpus
@@ -93,28 +240,24 @@ def assemble(parsed: Iterable[tuple[Path, Monograph | MonographError]], folders:
 
 def load_corpus(
     folders: Iterable[Path | str],
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
+    known: dict[str, FileResult] | None = None,
 ) -> Corpus:
-    """Load every monograph of the folders. Raises `CorpusError` if a folder is missing."""
-    paths: list[Path] = []
-    names: list[str] = []
-    for folder in folders:
-        folder = Path(folder)
-        if not folder.is_dir():
-            raise CorpusError(f"monograph folder not found: {folder}")
-        names.append(str(folder))
-        paths.extend(monograph_files(folder))
+    """Load every monograph of the folders. Files whose (size, mtime) match `known` results are not re-read.
 
-    def parse_all() -> Iterable[tuple[Path, Monograph | MonographError]]:
-        for done, path in enumerate(paths, 1):
-            try:
-                yield path, read_monograph_file(path)
-            except MonographError as exc:
-                yield path, exc
-            except Exception as exc:  # a parser bug must not take the other files down
-                log.exception("unexpected error parsing %s", path)
-                yield path, MonographError(f"could not be parsed: {type(exc).__name__}: {exc}")
-            if progress:
-                progress(done, len(paths))
-
-    return assemble(parse_all(), tuple(names))
+    Raises `CorpusError` if a folder is missing.
+    """
+    stats, names = stat_files(folders)
+    known = known or {}
+    reused: dict[str, FileResult] = {}
+    jobs: list[tuple[str, int, int]] = []
+    for path, size, mtime_ns in stats:
+        old = known.get(path)
+        if old is not None and old.size == size and old.mtime_ns == mtime_ns:
+            reused[path] = old
+        else:
+            jobs.append((path, size, mtime_ns))
+    parsed = {r.path: r for r in parse_many(jobs, progress, len(reused), len(stats))} if jobs else {}
+    if jobs:
+        log.info("parsed %d monograph file(s), reused %d unchanged", len(jobs), len(reused))
+    return assemble((reused.get(path) or parsed[path] for path, _, _ in stats), names)

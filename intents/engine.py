@@ -12,17 +12,17 @@ from collections import OrderedDict
 from threading import Lock
 
 from intents.answers import PATH_SEP, DrugUnits, Unit, build_units, choose, topic_of
-from intents.corpus import Corpus
+from intents.corpus import Corpus, MonographInfo
 from intents.lexicon import Lexicon, load_lexicon
 from intents.matcher import Intent, match
-from intents.models import ChatContext, Kind, Line, Monograph, Option, Reply
+from intents.models import ChatContext, Kind, Line, Option, Reply
 from intents.names import Mention, NameIndex
 from intents.text import fold
 
 log = logging.getLogger(__name__)
 
 CONTEXT_TTL_SECONDS = 30 * 60
-UNIT_CACHE_SIZE = 4096
+UNIT_CACHE_SIZE = 512
 FAQ_LIST_KEY = "faq"
 LISTING_KEY = "list"
 
@@ -40,10 +40,11 @@ class Engine:
         self.corpus = corpus
         self.lexicon = lexicon or load_lexicon()
         self.context_ttl = context_ttl
-        self.names = names or NameIndex.build(corpus.monographs.values(), self.lexicon)
+        self.names = names or NameIndex.build(corpus.entries.values(), self.lexicon)
         self._units: OrderedDict[str, DrugUnits] = OrderedDict()
         self._lock = Lock()
         self._allowed = {m.id for m in corpus.served()}
+        self._example: str | None = None
 
     # --- public API ----------------------------------------------------------------------------------
 
@@ -97,18 +98,21 @@ class Engine:
             )
         return reply, self._next_context(reply, context, "", now)
 
-    def drugs(self) -> list[Monograph]:
+    def drugs(self) -> list[MonographInfo]:
         """Monographs that may be shown, by title."""
         return sorted(self.corpus.served(), key=lambda m: fold(m.title))
 
-    def units(self, mono: Monograph) -> DrugUnits:
+    def units(self, mono: MonographInfo) -> DrugUnits:
         """The answerable parts of a monograph, cut once and kept in a bounded cache."""
         with self._lock:
             cached = self._units.get(mono.id)
             if cached is not None:
                 self._units.move_to_end(mono.id)
                 return cached
-        built = build_units(mono, self.lexicon)
+        document = self.corpus.document(mono.id)
+        if document is None:
+            raise KeyError(mono.id)
+        built = build_units(document, self.lexicon)
         with self._lock:
             self._units[mono.id] = built
             while len(self._units) > UNIT_CACHE_SIZE:
@@ -146,11 +150,11 @@ class Engine:
             return self._refuse_banned(query, banned) if banned else self._unknown(query, intent)
         if len(served) > 1 or focus.how == "partial":
             return self._clarify(query, intent, served)
-        mono = self.corpus.monographs[served[0]]
+        mono = self.corpus.entries[served[0]]
         others = [
-            self.corpus.monographs[m.ids[0]]
+            self.corpus.entries[m.ids[0]]
             for m in mentions[1:]
-            if len(m.ids) == 1 and m.how != "partial" and m.ids[0] in self.corpus.monographs
+            if len(m.ids) == 1 and m.how != "partial" and m.ids[0] in self.corpus.entries
         ]
         return self._answer(query, intent, mono, others)
 
@@ -161,12 +165,12 @@ class Engine:
         firm = [m for m in kept if m.how != "partial"]
         return firm + [m for m in kept if m.how == "partial"] if firm else kept
 
-    def _remembered(self, context: ChatContext, now: float) -> Monograph | None:
+    def _remembered(self, context: ChatContext, now: float) -> MonographInfo | None:
         if not context.drug_id or now - context.updated_at > self.context_ttl:
             return None
         return self.corpus.get(context.drug_id)
 
-    def _answer(self, query: str, intent: Intent, mono: Monograph, others: list[Monograph]) -> Reply:
+    def _answer(self, query: str, intent: Intent, mono: MonographInfo, others: list[MonographInfo]) -> Reply:
         if mono.is_banned:
             return self._refuse_banned(query, mono)
         if intent.not_covered:
@@ -204,7 +208,7 @@ class Engine:
 
     # --- reply builders ------------------------------------------------------------------------------
 
-    def _unit_reply(self, query: str, mono: Monograph, unit: Unit, topic: str | None) -> Reply:
+    def _unit_reply(self, query: str, mono: MonographInfo, unit: Unit, topic: str | None) -> Reply:
         title = Line(role="title", text=f"{mono.title} — {PATH_SEP.join(unit.path)}")
         return Reply(
             query=query,
@@ -214,12 +218,12 @@ class Engine:
             kind=Kind.FAQ if unit.kind == "faq" else Kind.SECTION,
             section=list(unit.path),
             faq=unit.faq_index,
-            lines=[title, *unit.lines],
+            lines=[title, *unit.reply_lines()],
             options=self._section_options(mono, unit),
             part=unit.key,
         )
 
-    def _section_options(self, mono: Monograph, answered: Unit | None) -> list[Option]:
+    def _section_options(self, mono: MonographInfo, answered: Unit | None) -> list[Option]:
         drug = self.units(mono)
         top = answered.path[0] if answered and answered.kind == "part" else None
         options = [Option(label=u.label, drug_id=mono.id, part=u.key) for u in drug.sections if u.label != top]
@@ -227,7 +231,7 @@ class Engine:
             options.append(Option(label=self.lexicon.reply("listing_faq"), drug_id=mono.id, part=FAQ_LIST_KEY))
         return options
 
-    def _listing(self, query: str, mono: Monograph, topic: str | None, key: str, **values: str) -> Reply:
+    def _listing(self, query: str, mono: MonographInfo, topic: str | None, key: str, **values: str) -> Reply:
         drug = self.units(mono)
         lines = [
             Line(role="title", text=mono.title),
@@ -248,7 +252,7 @@ class Engine:
             part=LISTING_KEY,
         )
 
-    def _faq_list(self, query: str, mono: Monograph) -> Reply:
+    def _faq_list(self, query: str, mono: MonographInfo) -> Reply:
         drug = self.units(mono)
         faqs = [u for u in drug.units if u.is_faq_pair]
         lines = [Line(role="title", text=f"{mono.title} — {self.lexicon.reply('listing_faq')}")]
@@ -265,13 +269,13 @@ class Engine:
         )
 
     def _clarify(self, query: str, intent: Intent, ids: list[str]) -> Reply:
-        monos = sorted((self.corpus.monographs[i] for i in ids), key=lambda m: fold(m.title))
+        monos = sorted((self.corpus.entries[i] for i in ids), key=lambda m: fold(m.title))
         lines = [Line(role="text", text=self.lexicon.reply("clarify"))]
         lines += [Line(role="bullet", text=m.title) for m in monos]
         return self._drug_choice(query, Kind.CLARIFY, intent.topic, lines, monos)
 
     def _drug_choice(
-        self, query: str, kind: Kind, topic: str | None, lines: list[Line], monos: list[Monograph]
+        self, query: str, kind: Kind, topic: str | None, lines: list[Line], monos: list[MonographInfo]
     ) -> Reply:
         """A reply offering drugs to pick from (clarify, unknown with suggestions)."""
         return Reply(
@@ -289,7 +293,7 @@ class Engine:
             lines = [Line(role="text", text=self.lexicon.reply("unknown_named", name=named[0]))]
         else:
             lines = [Line(role="text", text=self.lexicon.reply("unknown"))]
-        suggested = [self.corpus.monographs[i] for i in self.names.suggest(intent.words, self.lexicon, self._allowed)]
+        suggested = [self.corpus.entries[i] for i in self.names.suggest(intent.words, self.lexicon, self._allowed)]
         if suggested:
             lines.append(Line(role="text", text=self.lexicon.reply("unknown_suggest")))
             lines += [Line(role="bullet", text=m.title) for m in suggested]
@@ -299,7 +303,7 @@ class Engine:
                 lines.append(Line(role="note", text=self.lexicon.reply("unknown_hint", drug=example)))
         return self._drug_choice(query, Kind.UNKNOWN, intent.topic, lines, suggested)
 
-    def _refuse_banned(self, query: str, mono: Monograph) -> Reply:
+    def _refuse_banned(self, query: str, mono: MonographInfo) -> Reply:
         return Reply(
             query=query,
             kind=Kind.REFUSE,
@@ -317,9 +321,11 @@ class Engine:
         return Reply(query=query, kind=Kind.SMALLTALK, lines=lines)
 
     def _example_name(self) -> str | None:
-        for mono in self.corpus.served():
-            return mono.brands[0] if mono.brands else mono.title
-        return None
+        """A drug name to show in hints: the first served monograph's brand (or title)."""
+        if self._example is None:
+            first = next((m for m in self.corpus.entries.values() if not m.is_banned), None)
+            self._example = (first.brands[0] if first.brands else first.title) if first else ""
+        return self._example or None
 
     # --- context -------------------------------------------------------------------------------------
 

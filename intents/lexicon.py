@@ -61,6 +61,8 @@ class Lexicon:
     replies: dict[str, object]
     max_phrase: int = 1
     heading_keys: list[tuple[str, str]] = field(default_factory=list)
+    _heading_memo: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _facet_memo: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def vocabulary(self) -> list[str]:
@@ -75,13 +77,26 @@ class Lexicon:
         found = process.extractOne(word, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit)
         return found[0] if found else None
 
-    def topics_of_heading(self, heading: str) -> set[str]:
+    def topics_of_heading(self, heading: str) -> frozenset[str]:
         """Topics a section heading or bullet label answers ("Dosage and Administration" -> dosage)."""
-        key = f" {fold(heading)} "
-        return {topic for phrase, topic in self.heading_keys if phrase in key}
+        found = self._heading_memo.get(heading)
+        if found is None:
+            key = f" {fold(heading)} "
+            found = frozenset(topic for phrase, topic in self.heading_keys if phrase in key)
+            if len(self._heading_memo) < 100_000:
+                self._heading_memo[heading] = found
+        return found
 
-    def facets_of(self, text: str) -> set[tuple[str, str]]:
+    def facets_of(self, text: str) -> frozenset[tuple[str, str]]:
         """(topic, facet) pairs whose phrases occur in a heading or question."""
+        found = self._facet_memo.get(text)
+        if found is None:
+            found = frozenset(self._facets_of(text))
+            if len(self._facet_memo) < 100_000:
+                self._facet_memo[text] = found
+        return found
+
+    def _facets_of(self, text: str) -> set[tuple[str, str]]:
         words = fold(text).split()
         found: set[tuple[str, str]] = set()
         for i in range(len(words)):

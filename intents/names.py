@@ -52,6 +52,7 @@ class NameIndex:
     partial: dict[str, set[str]] = field(default_factory=dict)
     deletes: dict[str, set[str]] = field(default_factory=dict)
     display: dict[str, str] = field(default_factory=dict)  # folded key -> a display form
+    by_length: dict[int, list[str]] = field(default_factory=dict)  # folded keys by length, for suggestions
 
     @classmethod
     def build(cls, monographs: Iterable[Monograph], lexicon: Lexicon) -> NameIndex:
@@ -167,13 +168,20 @@ class NameIndex:
         return sorted(found, key=lambda m: m.start)
 
     def suggest(self, words: list[str], lexicon: Lexicon, allowed: set[str], limit: int = 3) -> list[str]:
-        """Drug ids whose names are close to an unknown word of the message, for an `unknown` reply."""
-        keys = [k for k, ids in self.exact.items() if ids & allowed]
+        """Drug ids whose names are close to an unknown word of the message, for an `unknown` reply.
+
+        Only names of about the word's length are compared, so the cost stays flat as the corpus grows.
+        """
+        if not self.by_length:
+            for key in self.exact:
+                self.by_length.setdefault(len(key), []).append(key)
         scores: dict[str, float] = {}
         for word in words:
             if len(word) < 4 or word in lexicon.english or word in lexicon.stopwords:
                 continue
-            for key, score, _ in process.extract(word, keys, scorer=fuzz.ratio, score_cutoff=72, limit=5):
+            spread = max(2, len(word) // 4)
+            keys = [k for n in range(len(word) - spread, len(word) + spread + 1) for k in self.by_length.get(n, ())]
+            for key, score, _ in process.extract(word, keys, scorer=fuzz.ratio, score_cutoff=72, limit=8):
                 for drug_id in self.exact[key] & allowed:
                     scores[drug_id] = max(scores.get(drug_id, 0.0), score)
         return [d for d, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]

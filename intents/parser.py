@@ -28,7 +28,8 @@ _LABEL = re.compile(
 _FAQ_HEADING = re.compile(r"^(faq|faqs|frequently asked questions)\b", re.IGNORECASE)
 _Q_PREFIX = re.compile(r"^\s*(?:\*\*)?\s*Q\s*\d*\s*[:.)]\s*", re.IGNORECASE)
 _A_PREFIX = re.compile(r"^\s*(?:\*\*)?\s*A\s*:\s*(?:\*\*)?\s*", re.IGNORECASE)
-_NAME_SPLIT = re.compile(r"\s*(?:[,;]|\s/\s|\bor\b|\band\b(?=\s+[A-Z]))\s*")
+# Names in Alternate Names are separated by commas or semicolons; "and" belongs to combination names.
+_NAME_SPLIT = re.compile(r"\s*(?:[,;]|\s/\s)\s*")
 _PARENS = re.compile(r"\s*\([^)]*\)")
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

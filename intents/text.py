@@ -30,6 +30,8 @@ _stemmer = snowballstemmer.stemmer("english")
 
 def strip_markup(text: str) -> str:
     """Remove Markdown emphasis and links, keeping the words (content is never changed)."""
+    if not any(mark in text for mark in "*_`["):
+        return " ".join(text.split())
     text = _LINK.sub(r"\1", text)
     text = _MARKUP.sub("", text)
     text = _SINGLE_STAR.sub(r"\1", text)
@@ -48,10 +50,13 @@ def clean_message(text: str) -> str:
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case, accent-free, punctuation-free form of a text: the key every comparison uses."""
-    for sym, rep in _SYMBOLS.items():
-        text = text.replace(sym, rep)
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if text.isascii():
+        text = text.lower()
+    else:
+        for sym, rep in _SYMBOLS.items():
+            text = text.replace(sym, rep)
+        text = unicodedata.normalize("NFKD", text.lower())
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.replace("'s ", " ").replace("'", "")
     return " ".join(_NON_WORD.sub(" ", text).split())
 

@@ -31,7 +31,7 @@ def messy_folder(tmp_path: Path) -> Path:
 
 def test_good_files_load_and_bad_files_are_named_with_reasons(messy_folder: Path):
     corpus = load_corpus([messy_folder])
-    assert sorted(m.title for m in corpus.monographs.values()) == ["Fictomab", "Trastuzumab Emtansine"]
+    assert sorted(m.title for m in corpus.entries.values()) == ["Fictomab", "Trastuzumab Emtansine"]
     reasons = {Path(i.file).name: i.reason for i in corpus.issues}
     assert set(reasons) == {
         "empty.md",
@@ -58,5 +58,5 @@ def test_missing_folder_is_a_clear_error(tmp_path: Path):
 
 def test_banned_monographs_load_but_are_not_served():
     corpus = load_corpus([FICTIONAL])
-    assert "plumbazole" in corpus.monographs
+    assert "plumbazole" in corpus.entries
     assert "plumbazole" not in {m.id for m in corpus.served()}
