@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 from bot.cli import EXIT_USAGE, ask_batch, reply_for_console, run_chat, run_check
-from bot.loading import default_seeds, load_engine
+from bot.loading import cache_dir_from, default_seeds, load_engine
+from bot.progress import ConsoleProgress
 from intents.corpus import CorpusError
 
 log = logging.getLogger("bot")
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_telegram(getattr(args, "seeds", None))
 
     try:
-        engine = load_engine(folders)
+        engine = load_engine(folders, progress=ConsoleProgress(), cache_dir=cache_dir_from(None))
     except CorpusError as exc:
         return _fail(str(exc))
 

@@ -5,16 +5,20 @@ from __future__ import annotations
 import gc
 import logging
 import os
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
-from intents.corpus import Corpus, CorpusError, load_corpus
+from intents.cache import IndexCache, default_cache_dir
+from intents.corpus import Corpus, CorpusError, FileResult, Progress, load_corpus
 from intents.engine import Engine
 from intents.lexicon import Lexicon, load_lexicon
+from intents.names import NameIndex
 
 log = logging.getLogger(__name__)
 
 PROJECT_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+CACHE_OFF = {"off", "none", "no", "0", "false"}
 
 
 def default_seeds() -> list[Path]:
@@ -25,17 +29,51 @@ def default_seeds() -> list[Path]:
     return [PROJECT_SEEDS if PROJECT_SEEDS.is_dir() else Path("seeds")]
 
 
+def cache_dir_from(value: str | None) -> Path | None:
+    """`DRUGBOT_CACHE_DIR`: a folder, empty for the default (~/.cache/drugbot), or `off`."""
+    value = (value if value is not None else os.environ.get("DRUGBOT_CACHE_DIR", "")).strip()
+    if value.lower() in CACHE_OFF:
+        return None
+    return Path(value) if value else default_cache_dir()
+
+
 def load_engine(
     folders: Sequence[Path],
     lexicon: Lexicon | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
+    cache_dir: Path | None = None,
+    known: dict[str, FileResult] | None = None,
 ) -> Engine:
-    """Load the folders into a ready engine. Raises `CorpusError` when nothing can be served."""
-    corpus = load_corpus(folders, progress=progress)
+    """Load the folders into a ready engine, reusing the index cache (or `known` parses) for unchanged files.
+
+    Raises `CorpusError` when nothing can be served.
+    """
+    started = time.perf_counter()
+    lexicon = lexicon or load_lexicon()
+    cache = IndexCache.for_folders(list(folders), cache_dir) if cache_dir else None
+    cached = cache.load() if cache else None
+    corpus = load_corpus(folders, progress=progress, known=known or (cached.files if cached else None))
     require_monographs(corpus)
-    engine = Engine(corpus, lexicon or load_lexicon())
+    unchanged = cached is not None and cached.signature == corpus.signature()
+    names = cached.names if unchanged and cached else NameIndex.build(corpus.entries.values(), lexicon)
+    engine = Engine(corpus, lexicon, names=names)
+    if cache and not unchanged:
+        cache.save(corpus, names)
+    log.info(
+        "%d monograph(s) ready in %.2fs (%s)",
+        len(corpus),
+        time.perf_counter() - started,
+        "index cache reused" if unchanged else "index built",
+    )
     settle_memory()
     return engine
+
+
+def require_monographs(corpus: Corpus) -> None:
+    if not corpus.entries:
+        where = ", ".join(corpus.folders)
+        bad = f" ({len(corpus.issues)} file(s) skipped as broken)" if corpus.issues else ""
+        raise CorpusError(f"no valid monograph in {where}{bad}")
 
 
 def settle_memory() -> None:
@@ -44,16 +82,10 @@ def settle_memory() -> None:
     The name index and corpus are millions of long-lived objects; without this, each full collection scans
     them all and a question now and then waits tens of milliseconds.
     """
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
     # Answering a question allocates thousands of short-lived objects (a drug's units are cut on first use);
     # collecting young objects every 10,000 allocations instead of 700 takes p99 latency at 10,000
     # monographs from about 7 ms to about 2 ms (bench/run.py), at no measurable memory cost.
     gc.set_threshold(10_000, 20, 20)
-
-
-def require_monographs(corpus: Corpus) -> None:
-    if not corpus.entries:
-        where = ", ".join(corpus.folders)
-        bad = f" ({len(corpus.issues)} file(s) skipped as broken)" if corpus.issues else ""
-        raise CorpusError(f"no valid monograph in {where}{bad}")

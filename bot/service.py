@@ -10,12 +10,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from intents.corpus import CorpusError
+from intents.corpus import CorpusError, stat_files
 from intents.engine import Engine
-from intents.lexicon import Lexicon, load_lexicon
 from intents.models import LoadIssue, Reply
 
 log = logging.getLogger(__name__)
+
+Loader = Callable[[Sequence[Path], Engine], Engine]
 
 
 @dataclass
@@ -28,46 +29,75 @@ class ReloadResult:
 
 
 class EngineService:
-    """Holds the engine that answers now. A reload builds a new engine aside and swaps it in one assignment,
-    so questions during a rebuild are answered by the old one, and a failed rebuild changes nothing."""
+    """Holds the engine that answers now.
+
+    A reload builds a new engine aside (in a worker thread, re-parsing only files that changed) and swaps it in
+    one assignment, so questions during a rebuild are answered by the old engine and a failed rebuild changes
+    nothing. `watch` polls the folders and reloads when a file is added, changed or removed.
+    """
 
     def __init__(
         self,
         engine: Engine,
         folders: Sequence[Path],
-        loader: Callable[[Sequence[Path], Lexicon], Engine] | None = None,
+        cache_dir: Path | None = None,
+        loader: Loader | None = None,
     ) -> None:
         self.engine = engine
         self.folders = list(folders)
-        self._loader = loader or _default_loader
+        self.cache_dir = cache_dir
+        self._loader = loader or self._load
         self._reload_lock = asyncio.Lock()
         self.started_at = time.time()
         self.answered: Counter[str] = Counter()
         self.last_reload: ReloadResult | None = None
+        self.reloads = 0
 
     def count(self, reply: Reply) -> None:
         self.answered[reply.kind.value] += 1
+
+    def _load(self, folders: Sequence[Path], current: Engine) -> Engine:
+        from bot.loading import load_engine
+
+        return load_engine(folders, current.lexicon, cache_dir=self.cache_dir, known=current.corpus.files)
 
     async def reload(self) -> ReloadResult:
         """Re-read the folders in a worker thread and swap the engine when at least one monograph loads."""
         async with self._reload_lock:
             started = time.perf_counter()
-            lexicon = self.engine.lexicon
+            current = self.engine
             try:
-                fresh = await asyncio.to_thread(self._loader, self.folders, lexicon)
+                fresh = await asyncio.to_thread(self._loader, self.folders, current)
             except (CorpusError, OSError, ValueError) as exc:
-                result = ReloadResult(ok=False, drugs=len(self.engine.corpus), error=str(exc))
+                result = ReloadResult(ok=False, drugs=len(current.corpus), error=str(exc))
                 log.error("reload failed, still serving the previous %d monograph(s): %s", result.drugs, exc)
             else:
                 self.engine = fresh
+                self.reloads += 1
                 result = ReloadResult(ok=True, drugs=len(fresh.corpus), issues=list(fresh.corpus.issues))
                 log.info("reloaded %d monograph(s), %d bad file(s)", result.drugs, len(result.issues))
             result.seconds = time.perf_counter() - started
             self.last_reload = result
             return result
 
+    async def changed(self) -> bool:
+        """True when the folders' files (path, size, mtime) differ from what the engine was built from."""
+        try:
+            stats, _ = await asyncio.to_thread(stat_files, self.folders)
+        except CorpusError as exc:
+            log.warning("cannot watch the monograph folders: %s", exc)
+            return False
+        return sorted(stats) != self.engine.corpus.signature()
 
-def _default_loader(folders: Sequence[Path], lexicon: Lexicon) -> Engine:
-    from bot.loading import load_engine
-
-    return load_engine(folders, lexicon or load_lexicon())
+    async def watch(self, interval: float) -> None:
+        """Reload whenever the folders change; runs until cancelled."""
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                if await self.changed():
+                    log.info("monograph folder changed: rebuilding the index in the background")
+                    await self.reload()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the watcher must outlive any one failed scan
+                log.exception("monograph folder watch failed; will try again")

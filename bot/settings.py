@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     concurrent_updates: int = Field(default=16, ge=1, le=512, validation_alias="DRUGBOT_CONCURRENT_UPDATES")
     rate_limit: bool = Field(default=True, validation_alias="DRUGBOT_RATE_LIMIT")
     watch_seeds: bool = Field(default=True, validation_alias="DRUGBOT_WATCH_SEEDS")
+    watch_interval: float = Field(default=5.0, ge=0.2, le=3600, validation_alias="DRUGBOT_WATCH_INTERVAL")
+    cache_dir: str = Field(default="", validation_alias="DRUGBOT_CACHE_DIR")
     health_file: Path | None = Field(default=None, validation_alias="DRUGBOT_HEALTH_FILE")
     log_level: str = Field(default="INFO", validation_alias="DRUGBOT_LOG_LEVEL")
 

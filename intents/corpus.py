@@ -121,16 +121,15 @@ class Corpus:
         return sorted((r.path, r.size, r.mtime_ns) for r in self.files.values())
 
 
-def monograph_files(folder: Path) -> list[Path]:
-    """Files of a folder (and its subfolders) that look like monographs, in a stable order."""
-    found = []
+def monograph_files(folder: Path) -> list[str]:
+    """Paths of the files of a folder (and its subfolders) that look like monographs, in a stable order."""
+    found: list[str] = []
     for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in names:
-            if name.startswith(".") or name.lower() == "readme.md":
-                continue
-            if name.lower().endswith(MONOGRAPH_SUFFIXES):
-                found.append(Path(root) / name)
+            lower = name.lower()
+            if not name.startswith(".") and lower != "readme.md" and lower.endswith(MONOGRAPH_SUFFIXES):
+                found.append(os.path.join(root, name))
     return sorted(found)
 
 
@@ -179,10 +178,10 @@ def stat_files(folders: Iterable[Path | str]) -> tuple[list[tuple[str, int, int]
         names.append(str(folder))
         for path in monograph_files(folder):
             try:
-                st = path.stat()
+                st = os.stat(path)
             except OSError:
                 continue
-            stats.append((str(path), st.st_size, st.st_mtime_ns))
+            stats.append((path, st.st_size, st.st_mtime_ns))
     return stats, tuple(names)
 
 

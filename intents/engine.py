@@ -150,6 +150,9 @@ class Engine:
             return self._refuse_banned(query, banned) if banned else self._unknown(query, intent)
         if len(served) > 1 or focus.how == "partial":
             return self._clarify(query, intent, served)
+        if focus.start in intent.name_tail:
+            # "velorimab vedotin" with only Velorimab loaded: say so and ask, never answer the shorter name
+            return self._clarify(query, intent, served, missing=intent.name_tail[focus.start])
         mono = self.corpus.entries[served[0]]
         others = [
             self.corpus.entries[m.ids[0]]
@@ -268,9 +271,11 @@ class Engine:
             part=FAQ_LIST_KEY,
         )
 
-    def _clarify(self, query: str, intent: Intent, ids: list[str]) -> Reply:
+    def _clarify(self, query: str, intent: Intent, ids: list[str], missing: str | None = None) -> Reply:
         monos = sorted((self.corpus.entries[i] for i in ids), key=lambda m: fold(m.title))
         lines = [Line(role="text", text=self.lexicon.reply("clarify"))]
+        if missing:
+            lines.insert(0, Line(role="text", text=self.lexicon.reply("unknown_named", name=missing)))
         lines += [Line(role="bullet", text=m.title) for m in monos]
         return self._drug_choice(query, Kind.CLARIFY, intent.topic, lines, monos)
 

@@ -57,6 +57,7 @@ class Lexicon:
     stopwords: frozenset[str]
     english: frozenset[str]
     drug_words: frozenset[str]
+    name_suffixes: frozenset[str]
     synonyms: dict[str, list[str]]
     replies: dict[str, object]
     max_phrase: int = 1
@@ -120,9 +121,11 @@ class Lexicon:
 def _words_file(path: Path) -> frozenset[str]:
     words = set()
     for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
+        if "#" in line:
+            line = line.split("#", 1)[0]
+        line = line.strip()
         if line:
-            words.add(fold(line))
+            words.add(line.lower() if line.isalpha() and line.isascii() else fold(line))
     return frozenset(words)
 
 
@@ -188,6 +191,7 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         stopwords=_words_file(data_dir / "stopwords.txt"),
         english=_words_file(data_dir / "english_words.txt"),
         drug_words=_words_file(data_dir / "drug_words.txt"),
+        name_suffixes=_words_file(data_dir / "name_suffixes.txt"),
         synonyms={fold(title): [str(n) for n in names] for title, names in synonyms.items()},
         replies=replies,
         max_phrase=max(len(k) for k in phrases),

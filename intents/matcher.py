@@ -35,6 +35,8 @@ class Intent:
     request: str | None = None
     refuse: bool = False
     linked_words: list[str] = field(default_factory=list)
+    # an unknown word right after a drug name: "velorimab vedotin" may be another drug than Velorimab
+    name_tail: dict[int, str] = field(default_factory=dict)  # mention start -> the unknown word after it
 
     @property
     def asks_something(self) -> bool:
@@ -129,6 +131,13 @@ def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
             intent.unknown_names.append(word)
         if i > 0 and (words[i - 1] in LINK_WORDS or (i > 1 and words[i - 2] in LINK_WORDS)):
             intent.linked_words.append(word)
+
+    for mention in mentions:
+        after = mention.end
+        if after < len(words) and after not in consumed:
+            word = words[after]
+            if word in intent.unknown_names and word not in lexicon.name_suffixes and word not in lexicon.english:
+                intent.name_tail[mention.start] = f"{' '.join(words[mention.start : after])} {word}"
 
     topic_words = any(h.kind != "smalltalk" for _, h in hits)
     if smalltalk_groups and not mentions and not topic_words and not intent.extra:

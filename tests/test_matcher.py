@@ -85,3 +85,10 @@ def test_topic_words_with_typos_are_mended(seed_engine):
 def test_qualifier_alone_means_dosage(seed_engine):
     intent = match("kadcyla kidney problems", seed_engine.names, seed_engine.lexicon)
     assert intent.topic == "dosage" and ("dosage", "renal") in intent.facets
+
+
+def test_unknown_word_after_a_name_asks_instead_of_answering_the_shorter_name(seed_engine):
+    reply = ask(seed_engine, "kadcyla zorbatecan dose")
+    assert reply.kind == "clarify" and reply.drug is None
+    assert "have a monograph for kadcyla zorbatecan" in reply.text
+    assert ask(seed_engine, "kadcyla iv dose").kind == "faq"  # a form word is not another drug

@@ -58,6 +58,7 @@ async def running_bot(
         finally:
             await app.updater.stop()
             await app.stop()
+            await app.post_stop(app)
 
 
 def sent_to(api: FakeBotApi, chat_id: int) -> list[dict]:

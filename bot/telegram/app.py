@@ -45,7 +45,7 @@ def build_application(
         .write_timeout(poll_timeouts)
         .get_updates_read_timeout(poll_timeouts + 10)
         .post_init(drugbot.post_init)
-        .post_stop(_stop_heartbeat)
+        .post_stop(_stop_tasks)
     )
     if settings.rate_limit:
         # Telegram allows about 30 messages/s per bot and 20/min per group; 429s are retried up to 3 times.
@@ -53,16 +53,18 @@ def build_application(
     app = builder.build()
     drugbot.register(app)
     app.bot_data["drugbot"] = drugbot
-    if settings.health_file:
-        app.bot_data["heartbeat_path"] = settings.health_file
-        original = app.post_init
+    original = app.post_init
 
-        async def post_init_with_heartbeat(application: Application) -> None:
-            if original:
-                await original(application)
-            application.bot_data["heartbeat"] = asyncio.create_task(_heartbeat(settings.health_file))
+    async def post_init(application: Application) -> None:
+        if original:
+            await original(application)
+        tasks = application.bot_data.setdefault("tasks", [])
+        if settings.health_file:
+            tasks.append(asyncio.create_task(_heartbeat(settings.health_file)))
+        if settings.watch_seeds:
+            tasks.append(asyncio.create_task(service.watch(settings.watch_interval)))
 
-        app.post_init = post_init_with_heartbeat
+    app.post_init = post_init
     return app
 
 
@@ -74,7 +76,7 @@ async def _heartbeat(path: Path) -> None:
         await asyncio.sleep(HEARTBEAT_SECONDS)
 
 
-async def _stop_heartbeat(app: Application) -> None:
-    task = app.bot_data.get("heartbeat")
-    if task:
+async def _stop_tasks(app: Application) -> None:
+    """Stop the heartbeat and the folder watcher."""
+    for task in app.bot_data.get("tasks", []):
         task.cancel()

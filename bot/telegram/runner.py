@@ -11,7 +11,8 @@ from urllib.parse import urlparse
 
 from telegram import Update
 
-from bot.loading import load_engine
+from bot.loading import cache_dir_from, load_engine
+from bot.progress import ConsoleProgress
 from bot.service import EngineService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.telegram.app import build_application
@@ -32,14 +33,15 @@ def run_telegram(folders: Sequence[Path] | None = None) -> int:
         settings = settings.model_copy(update={"seeds_dir": list(folders)})
     logging.getLogger().setLevel(settings.log_level)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    cache_dir = cache_dir_from(settings.cache_dir)
     try:
-        engine = load_engine(settings.seeds_dir)
+        engine = load_engine(settings.seeds_dir, progress=ConsoleProgress(), cache_dir=cache_dir)
     except CorpusError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
     for issue in engine.corpus.issues:
         log.warning("skipped %s: %s", issue.file, issue.reason)
-    service = EngineService(engine, settings.seeds_dir)
+    service = EngineService(engine, settings.seeds_dir, cache_dir=cache_dir)
     app = build_application(settings, service)
     log.info("serving %d monograph(s) from %s", len(engine.corpus), ", ".join(map(str, settings.seeds_dir)))
     if settings.webhook_url:

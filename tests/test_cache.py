@@ -1,0 +1,124 @@
+"""The index cache: a warm start parses nothing; changed, added and deleted files are seen; damage is rebuilt."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import intents.corpus
+from bot.loading import load_engine
+from intents.cache import IndexCache
+from tests.conftest import FICTIONAL, SEED_FILE
+
+NEW = "---\ntitle: Newamab\nfaqs: []\n---\n## Usage\n\n- Fictional newamab usage.\n"
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED_FILE, seeds / "kadcyla.md")
+    for path in FICTIONAL.glob("*.md"):
+        shutil.copy(path, seeds / path.name)
+    return seeds
+
+
+@pytest.fixture()
+def parses(monkeypatch) -> list[str]:
+    """The files parsed from disk (not taken from the cache) during the test."""
+    seen: list[str] = []
+    original = intents.corpus.parse_file
+
+    def counting(path: str, size: int = -1, mtime_ns: int = -1):
+        seen.append(Path(path).name)
+        return original(path, size, mtime_ns)
+
+    monkeypatch.setattr(intents.corpus, "parse_file", counting)
+    return seen
+
+
+def touch_later(path: Path) -> None:
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 5_000_000_000))
+
+
+def test_warm_start_reuses_every_file_and_the_name_index(folder, tmp_path, parses):
+    cache = tmp_path / "cache"
+    first = load_engine([folder], cache_dir=cache)
+    assert len(parses) == 4 and list(cache.glob("index-*.pickle"))
+    parses.clear()
+    warm = load_engine([folder], cache_dir=cache)
+    assert parses == []
+    assert warm.respond("dose of kadcyla?")[0].text == first.respond("dose of kadcyla?")[0].text
+    assert warm.names.exact == first.names.exact
+
+
+def test_changed_file_is_parsed_again_and_served_fresh(folder, tmp_path, parses):
+    cache = tmp_path / "cache"
+    load_engine([folder], cache_dir=cache)
+    parses.clear()
+    target = folder / "velorimab.md"
+    target.write_text(target.read_text(encoding="utf-8").replace("4 mg/kg", "5 mg/kg"), encoding="utf-8")
+    touch_later(target)
+    engine = load_engine([folder], cache_dir=cache)
+    assert parses == ["velorimab.md"]
+    assert "5 mg/kg" in engine.respond("velorimab dose")[0].text
+
+
+def test_added_and_deleted_files_are_seen(folder, tmp_path, parses):
+    cache = tmp_path / "cache"
+    load_engine([folder], cache_dir=cache)
+    parses.clear()
+    (folder / "velorimab-vedotin.md").unlink()
+    (folder / "newamab.md").write_text(NEW, encoding="utf-8")
+    engine = load_engine([folder], cache_dir=cache)
+    assert parses == ["newamab.md"]
+    assert "velorimab-vedotin" not in engine.corpus.entries
+    assert engine.respond("newamab")[0].drug == "Newamab"
+    gone = engine.respond("velorimab vedotin dose")[0]
+    assert gone.kind == "clarify" and "have a monograph for velorimab vedotin" in gone.text
+
+
+def test_bad_file_stays_reported_from_the_cache(folder, tmp_path, parses):
+    (folder / "broken.md").write_text("---\ntitle: [oops\n---\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    load_engine([folder], cache_dir=cache)
+    parses.clear()
+    engine = load_engine([folder], cache_dir=cache)
+    assert parses == []
+    assert [Path(i.file).name for i in engine.corpus.issues] == ["broken.md"]
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle at all", b"\x80\x05garbage"])
+def test_corrupt_cache_is_rebuilt_not_served(folder, tmp_path, parses, damage):
+    cache = tmp_path / "cache"
+    load_engine([folder], cache_dir=cache)
+    (path,) = cache.glob("index-*.pickle")
+    path.write_bytes(damage)
+    parses.clear()
+    engine = load_engine([folder], cache_dir=cache)
+    assert len(parses) == 4
+    assert "3.6 mg/kg" in engine.respond("dose of kadcyla?")[0].text
+    assert IndexCache(path).load() is not None  # rewritten whole
+
+
+def test_cache_from_other_code_or_lexicon_is_rebuilt(folder, tmp_path, parses):
+    cache = tmp_path / "cache"
+    load_engine([folder], cache_dir=cache)
+    (path,) = cache.glob("index-*.pickle")
+    assert IndexCache(path, key="another-version").load() is None
+    parses.clear()
+    IndexCache(path, key="another-version").save(load_engine([folder]).corpus, load_engine([folder]).names)
+    parses.clear()
+    load_engine([folder], cache_dir=cache)
+    assert len(parses) == 4
+
+
+def test_unwritable_cache_folder_is_only_a_warning(folder, tmp_path):
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x", encoding="utf-8")
+    engine = load_engine([folder], cache_dir=blocker / "cache")
+    assert len(engine.corpus) == 4
