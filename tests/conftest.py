@@ -45,3 +45,14 @@ def stubs_engine(lexicon: Lexicon) -> Engine:
 def ask(engine: Engine, text: str):
     reply, _ = engine.respond(text)
     return reply
+
+
+@pytest.fixture()
+def kadcyla_folder(tmp_path: Path) -> Path:
+    """A writable monograph folder holding a copy of the real seed."""
+    import shutil
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED_FILE, seeds / "kadcyla.md")
+    return seeds

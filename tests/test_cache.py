@@ -11,19 +11,16 @@ import pytest
 import intents.corpus
 from bot.loading import load_engine
 from intents.cache import IndexCache
-from tests.conftest import FICTIONAL, SEED_FILE
+from tests.conftest import FICTIONAL
 
 NEW = "---\ntitle: Newamab\nfaqs: []\n---\n## Usage\n\n- Fictional newamab usage.\n"
 
 
 @pytest.fixture()
-def folder(tmp_path: Path) -> Path:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    shutil.copy(SEED_FILE, seeds / "kadcyla.md")
+def folder(kadcyla_folder: Path) -> Path:
     for path in FICTIONAL.glob("*.md"):
-        shutil.copy(path, seeds / path.name)
-    return seeds
+        shutil.copy(path, kadcyla_folder / path.name)
+    return kadcyla_folder
 
 
 @pytest.fixture()

@@ -11,17 +11,13 @@ import pytest
 
 from bot.loading import load_engine
 from bot.service import EngineService
-from tests.conftest import SEED_FILE
 
 NEW = "---\ntitle: Newamab\nfaqs: []\n---\n## Usage\n\n- Fictional newamab usage.\n"
 
 
 @pytest.fixture()
-def folder(tmp_path: Path) -> Path:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    shutil.copy(SEED_FILE, seeds / "kadcyla.md")
-    return seeds
+def folder(kadcyla_folder: Path) -> Path:
+    return kadcyla_folder
 
 
 async def test_questions_during_a_rebuild_are_answered_by_the_old_engine(folder):
