@@ -317,11 +317,27 @@ def monograph_text(drug: Drug, rng: random.Random) -> str:
     ).replace("faqs:\n  []", "faqs: []")
 
 
-def write_corpus(drugs: list[Drug], out: Path, seed: int = 7) -> None:
+BAD_FILES = [
+    ("bad-yaml.md", b"---\ntitle: [unclosed\nfaqs: []\n---\n## Usage\n\n- x\n"),
+    ("bad-no-front-matter.md", b"## Usage\n\n- A file an operator saved without its front matter.\n"),
+    ("bad-latin1.md", "---\ntitle: Caf\xe9mab\n---\n## Usage\n\n- x\n".encode("latin-1")),
+    ("bad-empty.md", b""),
+    ("bad-no-title.md", b"---\ndescription: no title\n---\n## Usage\n\n- x\n"),
+]
+
+
+def write_corpus(drugs: list[Drug], out: Path, seed: int = 7, bad: int = 0) -> list[str]:
+    """Write the monographs, plus `bad` broken files (cycling through kinds of damage); returns their names."""
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed + 1)
     for index, drug in enumerate(drugs):
         (out / f"{index:05d}_{drug.slug[:40]}.md").write_text(monograph_text(drug, rng), encoding="utf-8")
+    names = []
+    for index in range(bad):
+        name, data = BAD_FILES[index % len(BAD_FILES)]
+        names.append(f"zz{index:03d}-{name}")
+        (out / names[-1]).write_bytes(data)
+    return names
 
 
 def _typo(word: str, rng: random.Random) -> str:

@@ -87,7 +87,7 @@ def run_chat(engine: Engine, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
 def run_check(folders: list[Path], out: TextIO = sys.stdout) -> int:
     """Validate monograph folders: one line per bad file, a summary, non-zero exit when any is bad."""
     started = time.perf_counter()
-    corpus = load_corpus(folders, progress=ConsoleProgress("Checking monographs"))
+    corpus = load_corpus(folders, progress=ConsoleProgress("Checking monographs"), cut_units=False)
     for issue in corpus.issues:
         out.write(f"BAD  {issue.file}: {issue.reason}\n")
     banned = sum(1 for m in corpus.entries.values() if m.is_banned)

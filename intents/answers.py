@@ -7,6 +7,8 @@ specific one. Every reply line is monograph text; only headings and the drug nam
 
 from __future__ import annotations
 
+import pickle
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -73,6 +75,23 @@ class DrugUnits:
     units: list[Unit]
     by_key: dict[str, Unit]
     sections: list[Unit]  # top-level sections, in file order
+
+
+_UNIT_FIELDS = Unit.__slots__
+
+
+def pack_units(drug: DrugUnits) -> bytes:
+    """Units as compressed plain tuples: cut once at indexing time (in worker processes), unpacked per answer
+    in a quarter of the time cutting them takes."""
+    rows = [tuple(getattr(u, f) for f in _UNIT_FIELDS) for u in drug.units]
+    return zlib.compress(pickle.dumps((rows, [u.key for u in drug.sections]), protocol=5), 1)
+
+
+def unpack_units(packed: bytes) -> DrugUnits:
+    rows, section_keys = pickle.loads(zlib.decompress(packed))
+    units = [Unit(*row) for row in rows]
+    by_key = {u.key: u for u in units}
+    return DrugUnits(units=units, by_key=by_key, sections=[by_key[k] for k in section_keys])
 
 
 def _line(role: str, text: str, label: str | None = None, depth: int = 0) -> LineData:

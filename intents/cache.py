@@ -24,8 +24,8 @@ from intents.names import NameIndex
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 1
-_SHAPING_CODE = ("parser.py", "names.py", "text.py", "models.py", "corpus.py", "lexicon.py", "cache.py")
+CACHE_FORMAT = 2
+_SHAPING_CODE = ("parser.py", "names.py", "text.py", "models.py", "corpus.py", "lexicon.py", "cache.py", "answers.py")
 
 
 def fingerprint(data_dir: Path = DATA_DIR) -> str:
@@ -79,7 +79,7 @@ class IndexCache:
                 log.info("index cache %s is from another version or lexicon: rebuilding it", self.path)
                 return None
             files = {}
-            for path, size, mtime_ns, info, packed, error in data["files"]:
+            for path, size, mtime_ns, info, packed, error, units, units_key in data["files"]:
                 files[path] = FileResult(
                     path,
                     size,
@@ -87,6 +87,8 @@ class IndexCache:
                     info=MonographInfo.model_construct(**info) if info else None,
                     packed=packed,
                     error=error,
+                    units=units,
+                    units_key=units_key,
                 )
             names = NameIndex(**data["names"])
             return CachedIndex(files=files, signature=data["signature"], names=names)
@@ -101,7 +103,16 @@ class IndexCache:
             "key": self.key,
             "signature": corpus.signature(),
             "files": [
-                (r.path, r.size, r.mtime_ns, r.info.model_dump() if r.info else None, r.packed, r.error)
+                (
+                    r.path,
+                    r.size,
+                    r.mtime_ns,
+                    r.info.model_dump() if r.info else None,
+                    r.packed,
+                    r.error,
+                    r.units,
+                    r.units_key,
+                )
                 for r in corpus.files.values()
             ],
             "names": {

@@ -21,6 +21,8 @@ from threading import Lock
 
 from pydantic import BaseModel, ConfigDict
 
+from intents.answers import build_units, pack_units
+from intents.lexicon import Lexicon, load_lexicon
 from intents.models import LoadIssue, Monograph
 from intents.parser import MAX_FILE_BYTES, MonographError, parse_monograph
 from intents.text import fold
@@ -53,7 +55,7 @@ class MonographInfo(BaseModel):
 
 @dataclass(frozen=True)
 class FileResult:
-    """One file's parse: its stat signature, and either its info and packed body or the reason it failed."""
+    """One file's parse: its stat signature, and either its info and answer units or the reason it failed."""
 
     path: str
     size: int
@@ -61,6 +63,8 @@ class FileResult:
     info: MonographInfo | None = None
     packed: bytes | None = None
     error: str | None = None
+    units: bytes | None = None  # the monograph's answer units, cut with the lexicon `units_key` names
+    units_key: str = ""
 
 
 def pack(mono: Monograph) -> bytes:
@@ -86,6 +90,7 @@ class Corpus:
     folders: tuple[str, ...] = ()
     files: dict[str, FileResult] = field(default_factory=dict, repr=False)
     _packed: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _units: dict[str, tuple[str, bytes]] = field(default_factory=dict, repr=False)
     _documents: OrderedDict[str, Monograph] = field(default_factory=OrderedDict, repr=False)
     _lock: Lock = field(default_factory=Lock, repr=False)
 
@@ -96,21 +101,35 @@ class Corpus:
         return self.entries.get(drug_id)
 
     def document(self, drug_id: str) -> Monograph | None:
-        """The parsed monograph, decoded from its packed form on first use and kept in a bounded cache."""
+        """The parsed monograph (from its packed form, or its file read again), kept in a bounded cache."""
         with self._lock:
             doc = self._documents.get(drug_id)
             if doc is not None:
                 self._documents.move_to_end(drug_id)
                 return doc
         packed = self._packed.get(drug_id)
-        if packed is None:
+        info = self.entries.get(drug_id)
+        if packed is not None:
+            doc = unpack(packed)
+        elif info is not None:
+            # bodies are not kept in memory once their units are cut: read the file again (rare: another lexicon)
+            try:
+                doc = read_monograph_file(Path(info.source))
+            except MonographError as exc:
+                log.warning("monograph %s can no longer be read: %s", info.source, exc)
+                return None
+        else:
             return None
-        doc = unpack(packed)
         with self._lock:
             self._documents[drug_id] = doc
             while len(self._documents) > DOCUMENT_CACHE_SIZE:
                 self._documents.popitem(last=False)
         return doc
+
+    def packed_units(self, drug_id: str, lexicon_key: str) -> bytes | None:
+        """Units cut at indexing time, if they were cut with this lexicon."""
+        found = self._units.get(drug_id)
+        return found[1] if found and found[0] == lexicon_key else None
 
     def served(self) -> list[MonographInfo]:
         """Monographs that may be shown: banned ones are never listed or suggested."""
@@ -151,11 +170,25 @@ def read_monograph_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Monograp
     return parse_monograph(text, source=str(path))
 
 
-def parse_file(path: str, size: int = -1, mtime_ns: int = -1) -> FileResult:
-    """Parse one file into a `FileResult`; never raises (runs in worker processes too)."""
+_lexicon: Lexicon | None = None
+
+
+def _default_lexicon() -> Lexicon:
+    global _lexicon
+    if _lexicon is None:
+        _lexicon = load_lexicon()
+    return _lexicon
+
+
+def parse_file(path: str, size: int = -1, mtime_ns: int = -1, cut_units: bool = True) -> FileResult:
+    """Parse one file into a `FileResult`, its answer units cut too; never raises (runs in worker processes)."""
     try:
         mono = read_monograph_file(Path(path))
-        return FileResult(path, size, mtime_ns, info=info_of(mono), packed=pack(mono))
+        if not cut_units:  # `check` only validates
+            return FileResult(path, size, mtime_ns, info=info_of(mono))
+        lexicon = _default_lexicon()
+        units = pack_units(build_units(mono, lexicon))
+        return FileResult(path, size, mtime_ns, info=info_of(mono), units=units, units_key=lexicon.key)
     except MonographError as exc:
         return FileResult(path, size, mtime_ns, error=str(exc))
     except Exception as exc:  # a parser bug must not take the other files down
@@ -163,7 +196,7 @@ def parse_file(path: str, size: int = -1, mtime_ns: int = -1) -> FileResult:
         return FileResult(path, size, mtime_ns, error=f"could not be parsed: {type(exc).__name__}: {exc}")
 
 
-def _parse_job(job: tuple[str, int, int]) -> FileResult:
+def _parse_job(job: tuple[str, int, int, bool]) -> FileResult:
     return parse_file(*job)
 
 
@@ -186,7 +219,7 @@ def stat_files(folders: Iterable[Path | str]) -> tuple[list[tuple[str, int, int]
 
 
 def parse_many(
-    jobs: Sequence[tuple[str, int, int]],
+    jobs: Sequence[tuple[str, int, int, bool]],
     progress: Progress | None = None,
     done_before: int = 0,
     total: int | None = None,
@@ -218,7 +251,7 @@ def assemble(results: Iterable[FileResult], folders: tuple[str, ...] = ()) -> Co
     by_title: dict[str, str] = {}
     for result in results:
         corpus.files[result.path] = result
-        if result.info is None or result.packed is None:
+        if result.info is None:
             corpus.issues.append(LoadIssue(file=result.path, reason=result.error or "could not be parsed"))
             continue
         info = result.info
@@ -231,7 +264,10 @@ def assemble(results: Iterable[FileResult], folders: tuple[str, ...] = ()) -> Co
             continue
         by_title[key] = result.path
         corpus.entries[info.id] = info
-        corpus._packed[info.id] = result.packed
+        if result.packed is not None:
+            corpus._packed[info.id] = result.packed
+        if result.units:
+            corpus._units[info.id] = (result.units_key, result.units)
     for issue in corpus.issues:
         log.warning("skipped monograph %s: %s", issue.file, issue.reason)
     return corpus
@@ -241,6 +277,7 @@ def load_corpus(
     folders: Iterable[Path | str],
     progress: Progress | None = None,
     known: dict[str, FileResult] | None = None,
+    cut_units: bool = True,
 ) -> Corpus:
     """Load every monograph of the folders. Files whose (size, mtime) match `known` results are not re-read.
 
@@ -249,13 +286,13 @@ def load_corpus(
     stats, names = stat_files(folders)
     known = known or {}
     reused: dict[str, FileResult] = {}
-    jobs: list[tuple[str, int, int]] = []
+    jobs: list[tuple[str, int, int, bool]] = []
     for path, size, mtime_ns in stats:
         old = known.get(path)
         if old is not None and old.size == size and old.mtime_ns == mtime_ns:
             reused[path] = old
         else:
-            jobs.append((path, size, mtime_ns))
+            jobs.append((path, size, mtime_ns, cut_units))
     parsed = {r.path: r for r in parse_many(jobs, progress, len(reused), len(stats))} if jobs else {}
     if jobs:
         log.info("parsed %d monograph file(s), reused %d unchanged", len(jobs), len(reused))

@@ -11,7 +11,7 @@ import time
 from collections import OrderedDict
 from threading import Lock
 
-from intents.answers import PATH_SEP, DrugUnits, Unit, build_units, choose, topic_of
+from intents.answers import PATH_SEP, DrugUnits, Unit, build_units, choose, topic_of, unpack_units
 from intents.corpus import Corpus, MonographInfo
 from intents.lexicon import Lexicon, load_lexicon
 from intents.matcher import Intent, match
@@ -109,10 +109,14 @@ class Engine:
             if cached is not None:
                 self._units.move_to_end(mono.id)
                 return cached
-        document = self.corpus.document(mono.id)
-        if document is None:
-            raise KeyError(mono.id)
-        built = build_units(document, self.lexicon)
+        packed = self.corpus.packed_units(mono.id, self.lexicon.key)
+        if packed is not None:
+            built = unpack_units(packed)
+        else:
+            document = self.corpus.document(mono.id)
+            if document is None:
+                raise KeyError(mono.id)
+            built = build_units(document, self.lexicon)
         with self._lock:
             self._units[mono.id] = built
             while len(self._units) > UNIT_CACHE_SIZE:

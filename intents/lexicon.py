@@ -5,6 +5,7 @@ Editors extend the YAML and text files; this module only turns them into lookup 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -61,6 +62,7 @@ class Lexicon:
     synonyms: dict[str, list[str]]
     replies: dict[str, object]
     max_phrase: int = 1
+    key: str = ""  # fingerprint of the data files: units cut with another lexicon are not reused
     heading_keys: list[tuple[str, str]] = field(default_factory=list)
     _heading_memo: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _facet_memo: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict, repr=False)
@@ -184,7 +186,12 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         for phrase in words:
             add(phrase, PhraseHit("refuse" if group == "refuse" else "smalltalk", group=group))
 
+    digest = hashlib.sha256()
+    for path in sorted(data_dir.glob("*")):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return Lexicon(
+        key=digest.hexdigest(),
         topics=topics,
         not_covered_labels=labels,
         phrases=phrases,

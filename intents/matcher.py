@@ -83,6 +83,9 @@ def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
         if i in in_drug:
             continue
         fixed = lexicon.correct(word)
+        # "drenal side effects": with no drug named, a word as close to a drug name as to "renal" is the drug
+        if fixed and not exact and names.fuzzy_keys(word):
+            fixed = None
         if fixed and not names.exact.get(word):
             corrected.add(i)
             word = fixed

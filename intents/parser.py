@@ -162,7 +162,7 @@ def _parse_blocks(lines: list[str]) -> tuple[Block, ...]:
 
     def build(node: dict[str, Any]) -> Block:
         text = " ".join(strip_markup(t) for t in node["text"] if t.strip())
-        return Block(
+        return Block.model_construct(
             kind=node["kind"],
             text=" ".join(text.split()),
             label=node["label"],
@@ -232,7 +232,7 @@ def _parse_sections(body: str) -> tuple[tuple[Section, ...], list[tuple[str, str
 
     def build(node: tuple[int, str, list[str], list[Any]]) -> Section:
         level, heading, lines, children = node
-        return Section(
+        return Section.model_construct(
             heading=heading, level=level, blocks=_parse_blocks(lines), children=tuple(build(c) for c in children)
         )
 
@@ -266,7 +266,11 @@ def _alternate_names(sections: tuple[Section, ...]) -> tuple[list[str], list[str
 
 
 def parse_monograph(text: str, source: str = "") -> Monograph:
-    """Parse the text of one monograph file; raise `MonographError` when it cannot be served."""
+    """Parse the text of one monograph file; raise `MonographError` when it cannot be served.
+
+    The front matter is validated; the body's blocks and sections are built with `model_construct`, since
+    this parser makes every field itself, with the right types (validating them again doubled parse time).
+    """
     if not text.strip():
         raise MonographError("file is empty")
     if not text.lstrip("\ufeff").startswith("---"):
@@ -299,11 +303,11 @@ def parse_monograph(text: str, source: str = "") -> Monograph:
             answer = clean_answer(tail[1]) if len(tail) == 2 else ""
         if question and answer and fold(question) not in seen:
             seen.add(fold(question))
-            faqs.append(FaqPair(question=question, answer=answer, frontmatter_index=index))
+            faqs.append(FaqPair.model_construct(question=question, answer=answer, frontmatter_index=index))
     for question, answer in body_faqs:
         if question and answer and fold(question) not in seen:
             seen.add(fold(question))
-            faqs.append(FaqPair(question=question, answer=answer))
+            faqs.append(FaqPair.model_construct(question=question, answer=answer, frontmatter_index=None))
 
     alt_names, brands = _alternate_names(sections)
     names: list[str] = []

@@ -118,6 +118,7 @@ class FakeBotApi:
         self.webhook: dict[str, Any] | None = None
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.sent: list[dict[str, Any]] = []  # messages the bot sent, as Message dicts
+        self.sent_count = 0
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -152,6 +153,9 @@ class FakeBotApi:
     async def start(self) -> None:
         app = web.Application(client_max_size=20 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._dispatch)
+        app.router.add_post("/control/push_texts", self._control_push)
+        app.router.add_get("/control/stats", self._control_stats)
+        app.router.add_post("/control/reset", self._control_reset)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -256,6 +260,32 @@ class FakeBotApi:
     async def quiet(self, seconds: float = 0.5) -> None:
         """Let the bot work for a moment (to check that it sent nothing)."""
         await asyncio.sleep(seconds)
+
+    # --- control routes (for benchmarks driving a server in another process) ------------------------------
+
+    async def _control_push(self, request: web.Request) -> web.Response:
+        """Queue private-chat text messages: {"texts": [...], "chats": N} spreads them over N chats."""
+        body = await request.json()
+        chats = int(body.get("chats", 100))
+        for index, text in enumerate(body["texts"]):
+            self.push_text(text, chat_id=1000 + index % chats, user_id=1000 + index % chats)
+        return web.json_response({"queued": len(body["texts"])})
+
+    async def _control_stats(self, request: web.Request) -> web.Response:
+        counts: dict[str, int] = {}
+        for call in self.calls:
+            counts[call.method] = counts.get(call.method, 0) + 1
+        return web.json_response({"calls": counts, "sent": self.sent_count})
+
+    async def _control_reset(self, request: web.Request) -> web.Response:
+        self.calls.clear()
+        self.sent.clear()
+        self.sent_count = 0
+        self._updates.clear()
+        body = await request.json() if request.can_read_body else {}
+        self.latency = {k: float(v) for k, v in (body.get("latency") or {}).items()}
+        self.record = bool(body.get("record", self.record))
+        return web.json_response({"ok": True})
 
     # --- HTTP -----------------------------------------------------------------------------------------
 
@@ -387,6 +417,7 @@ class FakeBotApi:
         reply = params.get("reply_parameters") or {}
         if reply or params.get("reply_to_message_id"):
             message["reply_to_message_id"] = int(reply.get("message_id") or params.get("reply_to_message_id"))
+        self.sent_count += 1
         if self.record:
             self.sent.append(message)
         return message

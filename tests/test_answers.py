@@ -175,3 +175,16 @@ def test_any_text_gets_a_sane_reply(seed_engine, text):
     reply = ask(seed_engine, text)
     assert reply.kind in set(Kind)
     assert len(reply.text) < 20_000
+
+
+def test_units_cut_at_indexing_equal_units_cut_on_demand(fiction_engine):
+    from intents.answers import build_units, unpack_units
+
+    corpus, lexicon = fiction_engine.corpus, fiction_engine.lexicon
+    for drug_id in corpus.entries:
+        packed = unpack_units(corpus.packed_units(drug_id, lexicon.key))
+        fresh = build_units(corpus.document(drug_id), lexicon)
+        assert [(u.key, u.path, u.lines, sorted(u.text_stems.split())) for u in packed.units] == [
+            (u.key, u.path, u.lines, sorted(u.text_stems.split())) for u in fresh.units
+        ]
+        assert corpus.packed_units(drug_id, "another lexicon") is None

@@ -8,6 +8,8 @@ Callback data formats (all under Telegram's 64-byte limit):
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from intents.models import Monograph, Option
@@ -15,6 +17,7 @@ from intents.models import Monograph, Option
 MAX_DATA_BYTES = 64
 BUTTON_TEXT = 40
 DRUGS_PER_PAGE = 10
+MAX_BUTTONS = 10
 
 
 def _short(text: str) -> str:
@@ -36,12 +39,20 @@ def parse_data(data: str | None) -> tuple[str, ...]:
     return ()
 
 
-def options_keyboard(options: list[Option], per_row: int = 2) -> InlineKeyboardMarkup | None:
+def options_markup(options: list[Option], per_row: int = 2) -> dict[str, Any] | None:
+    """The Bot API `reply_markup` for a reply's options, as the JSON object Telegram takes.
+
+    Built as plain data (not PTB objects) because it is sent with every answer: serialising PTB's objects
+    cost more CPU than answering the question. A long list of sections ends with "All sections".
+    """
     if not options:
         return None
-    buttons = [InlineKeyboardButton(_short(o.label), callback_data=option_data(o)) for o in options[:24]]
-    rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
-    return InlineKeyboardMarkup(rows)
+    shown = options
+    if len(options) > MAX_BUTTONS:
+        drug = options[0].drug_id
+        shown = [*options[: MAX_BUTTONS - 1], Option(label="All sections…", drug_id=drug, part="list")]
+    buttons = [{"text": _short(o.label), "callback_data": option_data(o)} for o in shown]
+    return {"inline_keyboard": [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]}
 
 
 def drugs_page(drugs: list[Monograph], page: int) -> tuple[str, InlineKeyboardMarkup | None]:
