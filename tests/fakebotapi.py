@@ -110,8 +110,11 @@ class Fault:
 class FakeBotApi:
     """Start with `await api.start()`; point PTB at `api.base_url`; push updates; read `api.calls`."""
 
-    def __init__(self, token: str = "123456:TEST-TOKEN", latency: dict[str, float] | None = None) -> None:
+    def __init__(
+        self, token: str = "123456:TEST-TOKEN", latency: dict[str, float] | None = None, validate: bool = True
+    ) -> None:
         self.token = token
+        self.validate = validate  # benchmarks may switch off the (costly) parameter checks
         self.latency = latency or {}
         self.calls: list[Call] = []
         self.faults: list[Fault] = []
@@ -378,6 +381,8 @@ class FakeBotApi:
         return self._updates[:limit]
 
     def _check_text(self, text: Any, parse_mode: Any) -> str:
+        if not self.validate and isinstance(text, str):
+            return text
         if not isinstance(text, str) or not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
         visible = parse_html(text) if parse_mode == "HTML" else text
@@ -387,9 +392,8 @@ class FakeBotApi:
             raise ApiError(400, "Bad Request: message is too long")
         return visible
 
-    @staticmethod
-    def _check_markup(markup: Any) -> None:
-        if not markup:
+    def _check_markup(self, markup: Any) -> None:
+        if not markup or not self.validate:
             return
         if not isinstance(markup, dict) or "inline_keyboard" not in markup:
             raise ApiError(400, "Bad Request: can't parse reply keyboard markup JSON object")
