@@ -69,7 +69,7 @@ class Unit:
 
     def reply_lines(self) -> list[Line]:
         lines = pickle.loads(self.lines) if isinstance(self.lines, bytes) else self.lines
-        return [Line.model_construct(role=r, text=t, label=lb, depth=d) for r, t, lb, d in lines]
+        return [Line(r, t, lb, d) for r, t, lb, d in lines]
 
 
 @dataclass

@@ -217,12 +217,13 @@ class Engine:
 
     def _unit_reply(self, query: str, mono: MonographInfo, unit: Unit, topic: str | None) -> Reply:
         title = Line(role="title", text=f"{mono.title} — {PATH_SEP.join(unit.path)}")
-        return Reply(
+        return Reply.model_construct(  # every field is made here with its type; validating costs per answer
             query=query,
             drug=mono.title,
             drug_id=mono.id,
             topic=topic,
             kind=Kind.FAQ if unit.kind == "faq" else Kind.SECTION,
+            candidates=[],
             section=list(unit.path),
             faq=unit.faq_index,
             lines=[title, *unit.reply_lines()],
@@ -233,7 +234,9 @@ class Engine:
     def _section_options(self, mono: MonographInfo, answered: Unit | None) -> list[Option]:
         drug = self.units(mono)
         top = answered.path[0] if answered and answered.kind == "part" else None
-        options = [Option(label=u.label, drug_id=mono.id, part=u.key) for u in drug.sections if u.label != top]
+        options = [
+            Option.model_construct(label=u.label, drug_id=mono.id, part=u.key) for u in drug.sections if u.label != top
+        ]
         if any(u.is_faq_pair for u in drug.units) and not (answered and answered.is_faq_pair):
             options.append(Option(label=self.lexicon.reply("listing_faq"), drug_id=mono.id, part=FAQ_LIST_KEY))
         return options

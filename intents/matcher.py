@@ -73,7 +73,7 @@ def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
         return intent
 
     # 1. exact drug names come first: they are the most specific thing a message can say
-    exact = names.find(words, blocked=set(range(len(words))), lexicon=lexicon)
+    exact = names.exact_mentions(words)
     in_drug = {i for m in exact for i in range(m.start, m.end)}
 
     # 2. lexicon phrases over the other words, after mending typos of lexicon words ("efects")
@@ -94,7 +94,7 @@ def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
 
     # 3. drug names with typos or only part of a name, over what is neither a name nor a phrase
     blocked = used | corrected
-    mentions = names.find(words, blocked=blocked, lexicon=lexicon)
+    mentions = names.find(words, blocked=blocked, lexicon=lexicon, exact=exact)
     intent.mentions = mentions
     in_drug = {i for m in mentions for i in range(m.start, m.end)}
 

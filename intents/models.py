@@ -5,6 +5,7 @@ Pydantic models so that front ends, the index cache and the JSON contract all sh
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
 
@@ -77,10 +78,13 @@ class Kind(StrEnum):
     SMALLTALK = "smalltalk"
 
 
-class Line(BaseModel):
-    """One line of a reply body, styled by role so each front end can render it (HTML, plain text)."""
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a reply body, styled by role so each front end can render it (HTML, plain text).
 
-    model_config = ConfigDict(frozen=True)
+    A slotted dataclass rather than a model: an answer has dozens of lines, made on every question, and
+    this is plain data either way (pydantic validates it as a field of `Reply`).
+    """
 
     role: Literal["title", "heading", "text", "bullet", "question", "note"]
     text: str

@@ -120,13 +120,11 @@ class NameIndex:
             ((k, d) for k, d in found.items() if d <= min(limit, max_typos(len(k)))), key=lambda kd: (kd[1], kd[0])
         )
 
-    def find(self, words: list[str], blocked: set[int], lexicon: Lexicon) -> list[Mention]:
-        """Drug mentions in the folded words of a message; `blocked` words are known not to be names."""
+    def exact_mentions(self, words: list[str]) -> list[Mention]:
+        """Exact names, longest first ("trastuzumab emtansine" before "trastuzumab")."""
         used: set[int] = set()
         found: list[Mention] = []
         n_words = len(words)
-
-        # 1. exact names, longest first ("trastuzumab emtansine" before "trastuzumab")
         for n in range(min(MAX_NAME_TOKENS, n_words), 0, -1):
             for i in range(n_words - n + 1):
                 span = set(range(i, i + n))
@@ -139,6 +137,18 @@ class NameIndex:
                         found.append(Mention(i, i + n, tuple(sorted(ids)), "exact", " ".join(chunk)))
                         used |= span
                         break
+        return found
+
+    def find(
+        self, words: list[str], blocked: set[int], lexicon: Lexicon, exact: list[Mention] | None = None
+    ) -> list[Mention]:
+        """Drug mentions in the folded words of a message; `blocked` words are known not to be names.
+
+        `exact` is the result of `exact_mentions` when the caller already has it.
+        """
+        found = list(self.exact_mentions(words) if exact is None else exact)
+        used = {i for m in found for i in range(m.start, m.end)}
+        n_words = len(words)
 
         def candidate(i: int, n: int) -> bool:
             span = range(i, i + n)

@@ -117,6 +117,10 @@ class DrugBot:
     def register(self, app: Application) -> None:
         private = filters.ChatType.PRIVATE
         groups = filters.ChatType.GROUPS
+        # plain questions first: they are most updates, and PTB stops at the first handler that matches
+        text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+        app.add_handler(MessageHandler(private & text, self.private_text))
+        app.add_handler(MessageHandler(groups & text, self.group_text))
         app.add_handler(CommandHandler("start", self.start))
         app.add_handler(CommandHandler("help", self.help))
         app.add_handler(CommandHandler("drugs", self.drugs))
@@ -124,12 +128,6 @@ class DrugBot:
         app.add_handler(CommandHandler("reload", self.reload))
         app.add_handler(CommandHandler("stats", self.stats))
         app.add_handler(MessageHandler(private & filters.COMMAND, self.help))
-        app.add_handler(
-            MessageHandler(private & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, self.private_text)
-        )
-        app.add_handler(
-            MessageHandler(groups & filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, self.group_text)
-        )
         app.add_handler(CallbackQueryHandler(self.button))
         app.add_handler(InlineQueryHandler(self.inline))
         app.add_error_handler(self.on_error)
@@ -149,16 +147,29 @@ class DrugBot:
 
     @staticmethod
     def _context(chat_data: dict[Any, Any] | None) -> ChatContext:
+        """The chat's context from chat_data, where it is kept as a plain dict (pickled by persistence)."""
         raw = (chat_data or {}).get(CONTEXT_KEY)
+        if not isinstance(raw, dict):
+            return ChatContext()
         try:
-            return ChatContext.model_validate(raw) if raw else ChatContext()
-        except ValueError:
+            return ChatContext.model_construct(
+                drug_id=raw.get("drug_id"),
+                topic=raw.get("topic"),
+                updated_at=float(raw.get("updated_at") or 0.0),
+                pending=raw.get("pending"),
+            )
+        except (TypeError, ValueError):
             return ChatContext()
 
     @staticmethod
     def _keep(chat_data: dict[Any, Any] | None, context: ChatContext) -> None:
         if chat_data is not None:
-            chat_data[CONTEXT_KEY] = context.model_dump()
+            chat_data[CONTEXT_KEY] = {
+                "drug_id": context.drug_id,
+                "topic": context.topic,
+                "updated_at": context.updated_at,
+                "pending": context.pending,
+            }
 
     def _ask(self, text: str, chat_data: dict[Any, Any] | None) -> Reply:
         reply, context = self.service.engine.respond(text, self._context(chat_data), time.time())
