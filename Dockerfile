@@ -5,7 +5,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DRUGBOT_SEEDS_DIR=/app/seeds \
     DRUGBOT_PERSISTENCE_PATH=/data/drugbot-state.pickle \
-    DRUGBOT_HEALTH_FILE=/data/heartbeat
+    DRUGBOT_HEALTH_FILE=/data/heartbeat \
+    DRUGBOT_CACHE_DIR=/data/cache
 
 WORKDIR /app
 COPY pyproject.toml README.md ./

@@ -41,6 +41,7 @@ def test_persistence_and_heartbeat_live_on_a_named_volume():
     target = data_mount.split(":")[1]
     assert env["DRUGBOT_PERSISTENCE_PATH"].startswith(target + "/")
     assert env["DRUGBOT_HEALTH_FILE"].startswith(target + "/")
+    assert env["DRUGBOT_CACHE_DIR"].startswith(target + "/")
     assert "drugbot-data" in COMPOSE["volumes"]
 
 
