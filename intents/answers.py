@@ -283,8 +283,11 @@ def score_unit(
         if in_bag(unit.sub_facets, facet_key(facet)):
             score += 3
             matched.add(said)
+        elif _has_phrase(unit.text, said):
+            score += 1.5  # the user's own words, in the text ("liver damage")
+            matched.add(said)
         elif any(_has_phrase(unit.text, fold(p)) for p in lexicon.topics[topic].facets[name]):
-            score += 1
+            score += 1  # another way of saying it ("hepatotoxicity")
             matched.add(said)
     for word, word_stem in zip(intent.extra, extra_stems, strict=True):
         if in_bag(unit.label_stems, word_stem):

@@ -25,6 +25,7 @@ CONTEXT_TTL_SECONDS = 30 * 60
 UNIT_CACHE_SIZE = 512
 FAQ_LIST_KEY = "faq"
 LISTING_KEY = "list"
+QUESTION_WORDS = {"how", "what", "when", "which", "who", "why", "where", "is", "are", "can", "does", "do"}
 
 
 class Engine:
@@ -158,11 +159,13 @@ class Engine:
             # "velorimab vedotin" with only Velorimab loaded: say so and ask, never answer the shorter name
             return self._clarify(query, intent, served, missing=intent.name_tail[focus.start])
         mono = self.corpus.entries[served[0]]
-        others = [
-            self.corpus.entries[m.ids[0]]
+        # other drugs named ("kadcyla with ketoconazole"); the focus drug named twice is still one drug
+        other_ids = dict.fromkeys(
+            m.ids[0]
             for m in mentions[1:]
-            if len(m.ids) == 1 and m.how != "partial" and m.ids[0] in self.corpus.entries
-        ]
+            if len(m.ids) == 1 and m.how != "partial" and m.ids[0] in self.corpus.entries and m.ids[0] != mono.id
+        )
+        others = [self.corpus.entries[i] for i in other_ids]
         return self._answer(query, intent, mono, others)
 
     def _distinct(self, mentions: list[Mention]) -> list[Mention]:
@@ -204,7 +207,8 @@ class Engine:
                 if alt and not any(n in alt.unmatched for n in names):
                     return self._unit_reply(query, other, alt.unit, topic)
         reply = self._unit_reply(query, mono, choice.unit, topic or topic_of(choice.unit, self.lexicon))
-        missing = [w for w in choice.unmatched if w not in other_names]
+        # question words ("how long") are not things the monograph could fail to mention
+        missing = [w for w in choice.unmatched if w not in other_names and w.split()[0] not in QUESTION_WORDS]
         if others and all(n in choice.unmatched for n in other_names):
             missing += [o.title for o in others]
         if missing:

@@ -188,3 +188,18 @@ def test_units_cut_at_indexing_equal_units_cut_on_demand(fiction_engine):
             (u.key, u.path, u.reply_lines(), sorted(u.text_stems.split())) for u in fresh.units
         ]
         assert corpus.packed_units(drug_id, "another lexicon") is None
+
+
+def test_organ_damage_question_answers_the_serious_side_effects(seed_engine):
+    reply = ask(seed_engine, "kadcyla liver damage")
+    assert reply.topic == "side_effects"
+    assert reply.section == ["Side Effects", "Rare but Serious Side Effects"]
+
+
+def test_drug_named_twice_is_one_drug(seed_engine):
+    assert ask(seed_engine, "kadcyla kadcyla dose").text == ask(seed_engine, "kadcyla dose").text
+
+
+def test_question_words_are_never_reported_missing(seed_engine):
+    reply = ask(seed_engine, "Kadcyla: how long is the infusion?")
+    assert "90-minute" in reply.text and "does not mention" not in reply.text
