@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         return run_telegram(getattr(args, "seeds", None))
 
     try:
-        engine = load_engine(folders, progress=ConsoleProgress(), cache_dir=cache_dir_from(None))
+        engine = load_engine(folders, progress=ConsoleProgress(), cache_dir=cache_dir_from(None), defer_units=True)
     except CorpusError as exc:
         return _fail(str(exc))
 

@@ -5,12 +5,22 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from intents.cache import IndexCache, default_cache_dir
-from intents.corpus import Corpus, CorpusError, FileResult, Progress, load_corpus
+from intents.corpus import (
+    Corpus,
+    CorpusError,
+    FileResult,
+    Progress,
+    add_units,
+    iter_parse,
+    load_corpus,
+    missing_units,
+)
 from intents.engine import Engine
 from intents.lexicon import Lexicon, load_lexicon
 from intents.names import NameIndex
@@ -43,16 +53,21 @@ def load_engine(
     progress: Progress | None = None,
     cache_dir: Path | None = None,
     known: dict[str, FileResult] | None = None,
+    defer_units: bool = False,
 ) -> Engine:
     """Load the folders into a ready engine, reusing the index cache (or `known` parses) for unchanged files.
 
+    With `defer_units`, new files are only parsed, not cut into answer units: the engine serves at once (it cuts
+    a drug's units when first asked) and `complete_units` cuts the rest in the background.
     Raises `CorpusError` when nothing can be served.
     """
     started = time.perf_counter()
     lexicon = lexicon or load_lexicon()
     cache = IndexCache.for_folders(list(folders), cache_dir) if cache_dir else None
     cached = cache.load() if cache else None
-    corpus = load_corpus(folders, progress=progress, known=known or (cached.files if cached else None))
+    corpus = load_corpus(
+        folders, progress=progress, known=known or (cached.files if cached else None), cut_units=not defer_units
+    )
     require_monographs(corpus)
     unchanged = cached is not None and cached.signature == corpus.signature()
     names = cached.names if unchanged and cached else NameIndex.build(corpus.entries.values(), lexicon)
@@ -89,3 +104,35 @@ def settle_memory() -> None:
     # collecting young objects every 10,000 allocations instead of 700 takes p99 latency at 10,000
     # monographs from about 7 ms to about 2 ms (bench/run.py), at no measurable memory cost.
     gc.set_threshold(10_000, 20, 20)
+
+
+def complete_units(
+    engine: Engine,
+    cache_dir: Path | None = None,
+    progress: Progress | None = None,
+    stop: threading.Event | None = None,
+) -> int:
+    """Cut the answer units an engine loaded with `defer_units` still lacks (in worker processes), attach them
+    as they come, then save the index cache. Safe to run in a thread while the engine answers; `stop` ends it
+    early (nothing is saved then)."""
+    corpus = engine.corpus
+    jobs = missing_units(corpus, engine.lexicon.key)
+    if not jobs:
+        return 0
+    started = time.perf_counter()
+    added = 0
+    results = iter_parse(jobs)
+    try:
+        for done, result in enumerate(results, 1):
+            added += add_units(corpus, result)
+            if progress and (done % 50 == 0 or done == len(jobs)):
+                progress(done, len(jobs))
+            if stop is not None and stop.is_set():
+                log.info("stopped cutting answer units after %d of %d", done, len(jobs))
+                return added
+    finally:
+        results.close()
+    log.info("answer units cut for %d monograph(s) in %.1fs", added, time.perf_counter() - started)
+    if cache_dir:
+        IndexCache.for_folders([Path(f) for f in corpus.folders], cache_dir).save(corpus, engine.names)
+    return added

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from intents.corpus import CorpusError, stat_files
 from intents.engine import Engine
@@ -52,6 +54,15 @@ class EngineService:
         self.answered: Counter[str] = Counter()
         self.last_reload: ReloadResult | None = None
         self.reloads = 0
+        self.stopping = threading.Event()  # set at shutdown: background work ends early
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    async def complete_units(self) -> int:
+        """Cut, in the background, the answer units the current engine still lacks (see `load_engine`)."""
+        from bot.loading import complete_units
+
+        engine = self.engine
+        return await asyncio.to_thread(complete_units, engine, self.cache_dir, None, self.stopping)
 
     def count(self, reply: Reply) -> None:
         self.answered[reply.kind.value] += 1
@@ -59,7 +70,9 @@ class EngineService:
     def _load(self, folders: Sequence[Path], current: Engine) -> Engine:
         from bot.loading import load_engine
 
-        return load_engine(folders, current.lexicon, cache_dir=self.cache_dir, known=current.corpus.files)
+        return load_engine(
+            folders, current.lexicon, cache_dir=self.cache_dir, known=current.corpus.files, defer_units=True
+        )
 
     async def reload(self) -> ReloadResult:
         """Re-read the folders in a worker thread and swap the engine when at least one monograph loads."""
@@ -74,11 +87,17 @@ class EngineService:
             else:
                 self.engine = fresh
                 self.reloads += 1
+                self._background(self.complete_units())
                 result = ReloadResult(ok=True, drugs=len(fresh.corpus), issues=list(fresh.corpus.issues))
                 log.info("reloaded %d monograph(s), %d bad file(s)", result.drugs, len(result.issues))
             result.seconds = time.perf_counter() - started
             self.last_reload = result
             return result
+
+    def _background(self, work: Coroutine[Any, Any, Any]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def changed(self) -> bool:
         """True when the folders' files (path, size, mtime) differ from what the engine was built from."""

@@ -12,7 +12,7 @@ import logging
 import os
 import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -218,31 +218,59 @@ def stat_files(folders: Iterable[Path | str]) -> tuple[list[tuple[str, int, int]
     return stats, tuple(names)
 
 
+def iter_parse(jobs: Sequence[tuple[str, int, int, bool]]) -> Iterator[FileResult]:
+    """Parse files, in worker processes when there are many; results in job order, as they come."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) >= PARALLEL_FROM and workers > 1:
+        # spawn: safe even when called from a thread of a running bot (a reload)
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+        try:
+            yield from pool.map(_parse_job, jobs, chunksize=64)
+        finally:  # a consumer that stops early (a shutdown) does not wait for the files not yet started
+            pool.shutdown(wait=True, cancel_futures=True)
+    else:
+        for job in jobs:
+            yield parse_file(*job)
+
+
 def parse_many(
     jobs: Sequence[tuple[str, int, int, bool]],
     progress: Progress | None = None,
     done_before: int = 0,
     total: int | None = None,
 ) -> list[FileResult]:
-    """Parse files, in worker processes when there are many; results in job order."""
+    """All results of `iter_parse`, reporting progress."""
     total = total if total is not None else len(jobs)
     results: list[FileResult] = []
-    workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) >= PARALLEL_FROM and workers > 1:
-        # spawn: safe even when called from a thread of a running bot (a reload)
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            for result in pool.map(_parse_job, jobs, chunksize=64):
-                results.append(result)
-                if progress and len(results) % 50 == 0:
-                    progress(done_before + len(results), total)
-    else:
-        for job in jobs:
-            results.append(parse_file(*job))
-            if progress and len(results) % 50 == 0:
-                progress(done_before + len(results), total)
+    for result in iter_parse(jobs):
+        results.append(result)
+        if progress and len(results) % 50 == 0:
+            progress(done_before + len(results), total)
     if progress:
         progress(done_before + len(results), total)
     return results
+
+
+def missing_units(corpus: Corpus, lexicon_key: str) -> list[tuple[str, int, int, bool]]:
+    """Jobs that would cut the answer units of served files that have none (or ones from another lexicon)."""
+    return [
+        (r.path, r.size, r.mtime_ns, True)
+        for r in corpus.files.values()
+        if r.info is not None and r.info.id in corpus.entries and (r.units is None or r.units_key != lexicon_key)
+    ]
+
+
+def add_units(corpus: Corpus, result: FileResult) -> bool:
+    """Attach units cut later (in the background) to a loaded corpus; False if the file no longer matches."""
+    current = corpus.files.get(result.path)
+    info = result.info
+    if current is None or info is None or result.units is None or current.mtime_ns != result.mtime_ns:
+        return False
+    if corpus.entries.get(info.id) is None or corpus.entries[info.id].source != result.path:
+        return False
+    corpus.files[result.path] = result
+    corpus._units[info.id] = (result.units_key, result.units)
+    return True
 
 
 def assemble(results: Iterable[FileResult], folders: tuple[str, ...] = ()) -> Corpus:

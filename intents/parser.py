@@ -162,7 +162,7 @@ def _parse_blocks(lines: list[str]) -> tuple[Block, ...]:
 
     def build(node: dict[str, Any]) -> Block:
         text = " ".join(strip_markup(t) for t in node["text"] if t.strip())
-        return Block.model_construct(
+        return Block(
             kind=node["kind"],
             text=" ".join(text.split()),
             label=node["label"],
@@ -232,7 +232,7 @@ def _parse_sections(body: str) -> tuple[tuple[Section, ...], list[tuple[str, str
 
     def build(node: tuple[int, str, list[str], list[Any]]) -> Section:
         level, heading, lines, children = node
-        return Section.model_construct(
+        return Section(
             heading=heading, level=level, blocks=_parse_blocks(lines), children=tuple(build(c) for c in children)
         )
 
@@ -268,8 +268,8 @@ def _alternate_names(sections: tuple[Section, ...]) -> tuple[list[str], list[str
 def parse_monograph(text: str, source: str = "") -> Monograph:
     """Parse the text of one monograph file; raise `MonographError` when it cannot be served.
 
-    The front matter is validated; the body's blocks and sections are built with `model_construct`, since
-    this parser makes every field itself, with the right types (validating them again doubled parse time).
+    The front matter is validated; the body is built from plain dataclasses and the `Monograph` is assembled
+    without re-validation, since this parser makes every field itself with the right types.
     """
     if not text.strip():
         raise MonographError("file is empty")
@@ -303,11 +303,11 @@ def parse_monograph(text: str, source: str = "") -> Monograph:
             answer = clean_answer(tail[1]) if len(tail) == 2 else ""
         if question and answer and fold(question) not in seen:
             seen.add(fold(question))
-            faqs.append(FaqPair.model_construct(question=question, answer=answer, frontmatter_index=index))
+            faqs.append(FaqPair(question=question, answer=answer, frontmatter_index=index))
     for question, answer in body_faqs:
         if question and answer and fold(question) not in seen:
             seen.add(fold(question))
-            faqs.append(FaqPair.model_construct(question=question, answer=answer, frontmatter_index=None))
+            faqs.append(FaqPair(question=question, answer=answer, frontmatter_index=None))
 
     alt_names, brands = _alternate_names(sections)
     names: list[str] = []
@@ -319,7 +319,7 @@ def parse_monograph(text: str, source: str = "") -> Monograph:
     if not sections and not faqs:
         raise MonographError("no '## ' sections and no FAQ pairs: nothing to answer from")
 
-    return Monograph(
+    return Monograph.model_construct(
         id=slug_for(meta.title),
         title=meta.title,
         description=clean_description(meta.description),

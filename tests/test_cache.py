@@ -119,3 +119,31 @@ def test_unwritable_cache_folder_is_only_a_warning(folder, tmp_path):
     blocker.write_text("x", encoding="utf-8")
     engine = load_engine([folder], cache_dir=blocker / "cache")
     assert len(engine.corpus) == 4
+
+
+def test_deferred_units_serve_at_once_and_are_cut_in_the_background(folder, tmp_path, parses):
+    from bot.loading import complete_units
+
+    cache = tmp_path / "cache"
+    engine = load_engine([folder], cache_dir=cache, defer_units=True)
+    key = engine.lexicon.key
+    assert engine.corpus.packed_units("trastuzumab-emtansine", key) is None
+    assert "3.6 mg/kg" in engine.respond("dose of kadcyla?")[0].text  # cut on demand meanwhile
+    parses.clear()
+    assert complete_units(engine, cache) == 4
+    assert engine.corpus.packed_units("trastuzumab-emtansine", key) is not None
+    parses.clear()
+    warm = load_engine([folder], cache_dir=cache, defer_units=True)
+    assert parses == [] and warm.corpus.packed_units("velorimab", key) is not None
+    assert complete_units(warm, cache) == 0
+
+
+def test_background_cutting_stops_when_asked(folder, tmp_path):
+    import threading
+
+    from bot.loading import complete_units
+
+    engine = load_engine([folder], defer_units=True)
+    stop = threading.Event()
+    stop.set()
+    assert complete_units(engine, None, stop=stop) == 1  # stops after the first file

@@ -63,6 +63,7 @@ def build_application(
             tasks.append(asyncio.create_task(_heartbeat(settings.health_file)))
         if settings.watch_seeds:
             tasks.append(asyncio.create_task(service.watch(settings.watch_interval)))
+        tasks.append(asyncio.create_task(service.complete_units()))
 
     app.post_init = post_init
     return app
@@ -77,6 +78,9 @@ async def _heartbeat(path: Path) -> None:
 
 
 async def _stop_tasks(app: Application) -> None:
-    """Stop the heartbeat and the folder watcher."""
+    """Stop the heartbeat, the folder watcher and any background indexing."""
+    drugbot = app.bot_data.get("drugbot")
+    if drugbot is not None:
+        drugbot.service.stopping.set()
     for task in app.bot_data.get("tasks", []):
         task.cancel()

@@ -35,7 +35,7 @@ def run_telegram(folders: Sequence[Path] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     cache_dir = cache_dir_from(settings.cache_dir)
     try:
-        engine = load_engine(settings.seeds_dir, progress=ConsoleProgress(), cache_dir=cache_dir)
+        engine = load_engine(settings.seeds_dir, progress=ConsoleProgress(), cache_dir=cache_dir, defer_units=True)
     except CorpusError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
