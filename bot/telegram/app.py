@@ -9,10 +9,12 @@ import time
 from pathlib import Path
 
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, PersistenceInput, PicklePersistence
+from telegram.request import HTTPXRequest
 
 from bot.service import EngineService
 from bot.settings import Settings
 from bot.telegram.handlers import DrugBot
+from bot.telegram.request import JsonBodyRequest
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +42,14 @@ def build_application(
         .base_file_url(settings.api_base_url.replace("/bot", "/file/bot", 1))
         .persistence(persistence)
         .concurrent_updates(settings.concurrent_updates)
-        .connection_pool_size(max(8, settings.concurrent_updates + 4))
-        .read_timeout(poll_timeouts)
-        .write_timeout(poll_timeouts)
-        .get_updates_read_timeout(poll_timeouts + 10)
+        .request(
+            JsonBodyRequest(
+                connection_pool_size=max(8, settings.concurrent_updates + 4),
+                read_timeout=poll_timeouts,
+                write_timeout=poll_timeouts,
+            )
+        )
+        .get_updates_request(HTTPXRequest(connection_pool_size=1, read_timeout=poll_timeouts + 10))
         .post_init(drugbot.post_init)
         .post_stop(_stop_tasks)
     )
