@@ -238,9 +238,7 @@ class Engine:
     def _section_options(self, mono: MonographInfo, answered: Unit | None) -> list[Option]:
         drug = self.units(mono)
         top = answered.path[0] if answered and answered.kind == "part" else None
-        options = [
-            Option.model_construct(label=u.label, drug_id=mono.id, part=u.key) for u in drug.sections if u.label != top
-        ]
+        options = [Option(u.label, mono.id, u.key) for u in drug.sections if u.label != top]
         if any(u.is_faq_pair for u in drug.units) and not (answered and answered.is_faq_pair):
             options.append(Option(label=self.lexicon.reply("listing_faq"), drug_id=mono.id, part=FAQ_LIST_KEY))
         return options

@@ -93,14 +93,17 @@ class Line:
     depth: int = 0
 
 
-class Option(BaseModel):
-    """A follow-up the user can pick: a drug (clarify/unknown) or a part of the drug (section buttons)."""
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A follow-up the user can pick: a drug (clarify/unknown) or a part of the drug (section buttons).
 
-    model_config = ConfigDict(frozen=True)
+    `part` is the key of a part of the drug ('p3', 'f2', 'faq', 'list'); None means the drug itself.
+    A slotted dataclass, like `Line`: every answer carries a dozen.
+    """
 
     label: str
     drug_id: str
-    part: str | None = Field(default=None, description="part key within the drug: 's3', 'faq2'; None = drug")
+    part: str | None = None
 
 
 class Reply(BaseModel):
