@@ -24,7 +24,7 @@ from intents.names import NameIndex
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 _SHAPING_CODE = ("parser.py", "names.py", "text.py", "models.py", "corpus.py", "lexicon.py", "cache.py", "answers.py")
 
 
@@ -79,13 +79,12 @@ class IndexCache:
                 log.info("index cache %s is from another version or lexicon: rebuilding it", self.path)
                 return None
             files = {}
-            for path, size, mtime_ns, info, packed, error, units, units_key in data["files"]:
+            for path, size, mtime_ns, info, error, units, units_key in data["files"]:
                 files[path] = FileResult(
                     path,
                     size,
                     mtime_ns,
                     info=MonographInfo.model_construct(**info) if info else None,
-                    packed=packed,
                     error=error,
                     units=units,
                     units_key=units_key,
@@ -108,7 +107,6 @@ class IndexCache:
                     r.size,
                     r.mtime_ns,
                     r.info.model_dump() if r.info else None,
-                    r.packed,
                     r.error,
                     r.units,
                     r.units_key,

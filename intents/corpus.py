@@ -1,16 +1,16 @@
 """A folder of monograph files, loaded: the good ones served, the bad ones named with a reason.
 
-At ten thousand monographs the full parsed trees would cost gigabytes, so the corpus keeps each monograph's
-names in memory (`MonographInfo`, what finding a drug needs) and its parsed body as compressed JSON, decoded
-on demand into a `Monograph` and kept in a small LRU cache. Parsing runs in worker processes when many files
-need it, and an `IndexCache` (see `intents/cache.py`) lets a restart skip files that did not change.
+At ten thousand monographs the full parsed trees would cost gigabytes, so the corpus keeps in memory each
+monograph's names (`MonographInfo`, what finding a drug needs) and its answer units, cut once and LZ4-packed
+(`intents/answers.py`); a full `Monograph` is read again from its file only when units must be cut anew.
+Parsing runs in worker processes when many files need it, and an `IndexCache` (see `intents/cache.py`) lets a
+restart skip files that did not change.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -61,18 +61,9 @@ class FileResult:
     size: int
     mtime_ns: int
     info: MonographInfo | None = None
-    packed: bytes | None = None
     error: str | None = None
     units: bytes | None = None  # the monograph's answer units, cut with the lexicon `units_key` names
     units_key: str = ""
-
-
-def pack(mono: Monograph) -> bytes:
-    return zlib.compress(mono.model_dump_json().encode("utf-8"), 1)
-
-
-def unpack(packed: bytes) -> Monograph:
-    return Monograph.model_validate_json(zlib.decompress(packed))
 
 
 def info_of(mono: Monograph) -> MonographInfo:
@@ -89,7 +80,6 @@ class Corpus:
     issues: list[LoadIssue] = field(default_factory=list)
     folders: tuple[str, ...] = ()
     files: dict[str, FileResult] = field(default_factory=dict, repr=False)
-    _packed: dict[str, bytes] = field(default_factory=dict, repr=False)
     _units: dict[str, tuple[str, bytes]] = field(default_factory=dict, repr=False)
     _documents: OrderedDict[str, Monograph] = field(default_factory=OrderedDict, repr=False)
     _lock: Lock = field(default_factory=Lock, repr=False)
@@ -101,24 +91,20 @@ class Corpus:
         return self.entries.get(drug_id)
 
     def document(self, drug_id: str) -> Monograph | None:
-        """The parsed monograph (from its packed form, or its file read again), kept in a bounded cache."""
+        """The parsed monograph, read again from its file, kept in a small cache (units are cut from it)."""
         with self._lock:
             doc = self._documents.get(drug_id)
             if doc is not None:
                 self._documents.move_to_end(drug_id)
                 return doc
-        packed = self._packed.get(drug_id)
         info = self.entries.get(drug_id)
-        if packed is not None:
-            doc = unpack(packed)
-        elif info is not None:
-            # bodies are not kept in memory once their units are cut: read the file again (rare: another lexicon)
-            try:
-                doc = read_monograph_file(Path(info.source))
-            except MonographError as exc:
-                log.warning("monograph %s can no longer be read: %s", info.source, exc)
-                return None
-        else:
+        if info is None:
+            return None
+        # bodies are not kept in memory once their units are cut: the file is read again when one is needed
+        try:
+            doc = read_monograph_file(Path(info.source))
+        except MonographError as exc:
+            log.warning("monograph %s can no longer be read: %s", info.source, exc)
             return None
         with self._lock:
             self._documents[drug_id] = doc
@@ -292,8 +278,6 @@ def assemble(results: Iterable[FileResult], folders: tuple[str, ...] = ()) -> Co
             continue
         by_title[key] = result.path
         corpus.entries[info.id] = info
-        if result.packed is not None:
-            corpus._packed[info.id] = result.packed
         if result.units:
             corpus._units[info.id] = (result.units_key, result.units)
     for issue in corpus.issues:
