@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import lz4.block
 
 from intents.lexicon import Lexicon
-from intents.matcher import Intent
+from intents.matcher import Intent, phrase_topic
 from intents.models import Block, Line, Monograph, Section
 from intents.text import fold, stem
 
@@ -125,25 +125,7 @@ def _stems(words: list[str]) -> set[str]:
 
 def classify(text: str, lexicon: Lexicon, ignore: set[str] = frozenset()) -> str | None:
     """The topic of a sentence (an FAQ question), scored like a user's message."""
-    words = [w for w in fold(text).split() if w not in ignore]
-    scores: dict[str, float] = {}
-    i = 0
-    weights = {"generic": 2.0, "facet": 1.0, "weak": 0.5}
-    while i < len(words):
-        for n in range(min(lexicon.max_phrase, len(words) - i), 0, -1):
-            hits = lexicon.phrases.get(tuple(words[i : i + n]))
-            if hits:
-                for hit in hits:
-                    if hit.topic and hit.kind in weights:
-                        scores[hit.topic] = scores.get(hit.topic, 0.0) + weights[hit.kind]
-                i += n
-                break
-        else:
-            i += 1
-    if not scores:
-        return None
-    order = list(lexicon.topics)
-    return max(scores.items(), key=lambda kv: (kv[1], -order.index(kv[0])))[0]
+    return phrase_topic([w for w in fold(text).split() if w not in ignore], lexicon)
 
 
 def build_units(mono: Monograph, lexicon: Lexicon) -> DrugUnits:

@@ -64,6 +64,25 @@ def _phrase_hits(seq: list[tuple[int, str]], lexicon: Lexicon) -> tuple[list[tup
     return hits, used
 
 
+def best_topic(scores: dict[str, float], lexicon: Lexicon) -> tuple[str, float] | None:
+    """The highest-scoring topic; ties go to the topic listed first in topics.yaml."""
+    if not scores:
+        return None
+    order = list(lexicon.topics)
+    return max(scores.items(), key=lambda kv: (kv[1], -order.index(kv[0])))
+
+
+def phrase_topic(words: list[str], lexicon: Lexicon) -> str | None:
+    """The topic a list of folded words is about, scored as a message's are (used for FAQ questions)."""
+    hits, _ = _phrase_hits(list(enumerate(words)), lexicon)
+    scores: dict[str, float] = {}
+    for _, hit in hits:
+        if hit.topic and hit.kind in WEIGHTS:
+            scores[hit.topic] = scores.get(hit.topic, 0.0) + WEIGHTS[hit.kind]
+    best = best_topic(scores, lexicon)
+    return best[0] if best else None
+
+
 def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
     """Read a message (any text at all) into an `Intent`."""
     text = clean_message(message[: MAX_MESSAGE_CHARS * 4])[:MAX_MESSAGE_CHARS]
@@ -120,9 +139,8 @@ def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
         elif hit.kind == "request" and hit.group:
             intent.request = intent.request or hit.group
 
-    if scores:
-        order = list(lexicon.topics)
-        best = max(scores.items(), key=lambda kv: (kv[1], -order.index(kv[0])))
+    best = best_topic(scores, lexicon)
+    if best:
         intent.topic, intent.topic_strength = best
 
     consumed = in_drug | used
