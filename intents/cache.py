@@ -25,7 +25,17 @@ from intents.names import NameIndex
 log = logging.getLogger(__name__)
 
 CACHE_FORMAT = 3
-_SHAPING_CODE = ("parser.py", "names.py", "text.py", "models.py", "corpus.py", "lexicon.py", "cache.py", "answers.py")
+_SHAPING_CODE = (
+    "parser.py",
+    "names.py",
+    "text.py",
+    "models.py",
+    "corpus.py",
+    "lexicon.py",
+    "cache.py",
+    "answers.py",
+    "matcher.py",
+)
 
 
 def fingerprint(data_dir: Path = DATA_DIR) -> str:
