@@ -14,6 +14,7 @@ import os
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -210,13 +211,20 @@ def iter_parse(jobs: Sequence[tuple[str, int, int, bool]]) -> Iterator[FileResul
     if len(jobs) >= PARALLEL_FROM and workers > 1:
         # spawn: safe even when called from a thread of a running bot (a reload)
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+        done = 0
         try:
-            yield from pool.map(_parse_job, jobs, chunksize=64)
+            for result in pool.map(_parse_job, jobs, chunksize=64):
+                done += 1
+                yield result
+            return
+        except BrokenProcessPool as exc:
+            # workers cannot start (e.g. a script read from stdin, which spawned processes cannot re-import)
+            log.warning("parsing in worker processes failed (%s); parsing in this process instead", exc)
         finally:  # a consumer that stops early (a shutdown) does not wait for the files not yet started
             pool.shutdown(wait=True, cancel_futures=True)
-    else:
-        for job in jobs:
-            yield parse_file(*job)
+        jobs = jobs[done:]
+    for job in jobs:
+        yield parse_file(*job)
 
 
 def parse_many(

@@ -60,3 +60,26 @@ def test_banned_monographs_load_but_are_not_served():
     corpus = load_corpus([FICTIONAL])
     assert "plumbazole" in corpus.entries
     assert "plumbazole" not in {m.id for m in corpus.served()}
+
+
+def test_parsing_falls_back_to_this_process_when_workers_cannot_start(monkeypatch, messy_folder: Path):
+    from concurrent.futures.process import BrokenProcessPool
+
+    import intents.corpus as corpus_module
+
+    class BrokenPool:
+        def __init__(self, *args, **kwargs) -> None:
+            pass
+
+        def map(self, *args, **kwargs):
+            raise BrokenProcessPool("workers could not start")
+
+        def shutdown(self, *args, **kwargs) -> None:
+            pass
+
+    monkeypatch.setattr(corpus_module, "ProcessPoolExecutor", BrokenPool)
+    monkeypatch.setattr(corpus_module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(corpus_module.os, "cpu_count", lambda: 2)
+    corpus = load_corpus([messy_folder])
+    assert sorted(m.title for m in corpus.entries.values()) == ["Fictomab", "Trastuzumab Emtansine"]
+    assert len(corpus.issues) == 7
