@@ -202,6 +202,8 @@ class Engine:
         if topic == "interactions" and others and any(n in choice.unmatched for n in other_names):
             # the focus drug's text does not name the other drug: its own monograph may name the focus
             for other in others:
+                if other.is_banned:
+                    continue  # a banned monograph is never served, not even for another drug's question
                 names = sorted({fold(n) for n in mono.names})
                 alt = choose(self.units(other), intent, topic, self.lexicon, names)
                 if alt and not any(n in alt.unmatched for n in names):

@@ -203,3 +203,23 @@ def test_drug_named_twice_is_one_drug(seed_engine):
 def test_question_words_are_never_reported_missing(seed_engine):
     reply = ask(seed_engine, "Kadcyla: how long is the infusion?")
     assert "90-minute" in reply.text and "does not mention" not in reply.text
+
+
+def test_interaction_with_a_banned_drug_never_serves_the_banned_text(tmp_path, lexicon):
+    import shutil
+
+    from intents.corpus import load_corpus
+    from intents.engine import Engine
+    from tests.conftest import SEED_FILE
+
+    shutil.copy(SEED_FILE, tmp_path / "kadcyla.md")
+    (tmp_path / "zorblamab.md").write_text(
+        "---\ntitle: Zorblamab\nis_banned: true\n---\n## Drug Interactions\n\n"
+        "- **Kadcyla:** SECRET banned interaction text with trastuzumab emtansine.\n",
+        encoding="utf-8",
+    )
+    engine = Engine(load_corpus([tmp_path]), lexicon)
+    for text in ("kadcyla with zorblamab", "does zorblamab interact with kadcyla", "zorblamab and kadcyla"):
+        reply = ask(engine, text)
+        assert "SECRET" not in reply.text, text
+        assert reply.drug in (None, "Trastuzumab Emtansine"), text
