@@ -41,7 +41,11 @@ LineData = tuple[str, str, str | None, int]  # role, text, label, depth: turned 
 
 @dataclass(slots=True)
 class Unit:
-    """One answerable part of a monograph. Sets are kept as bags (see `bag`) to stay light in the cache."""
+    """One answerable part of a monograph. Sets are kept as bags (see `bag`) to stay light in the cache.
+
+    A unit unpacked from the index holds its scoring fields and lines in `packed` until `ensure` is called:
+    a question scores only the units of its topic, so the rest are never unpickled.
+    """
 
     key: str
     kind: str  # "faq" | "part"
@@ -50,13 +54,14 @@ class Unit:
     depth: int
     topics: str
     primary: bool
-    lines: tuple[LineData, ...] | bytes  # bytes: pickled, in units unpacked from the index
+    lines: tuple[LineData, ...] = ()
     own_facets: str = "  "
     sub_facets: str = "  "
     label_stems: str = "  "
     text: str = ""  # folded text of the unit and everything under it, padded with spaces
     text_stems: str = "  "
     faq_index: int | None = None
+    packed: bytes | None = None
 
     @property
     def is_faq_pair(self) -> bool:
@@ -67,9 +72,17 @@ class Unit:
     def topic_ids(self) -> list[str]:
         return self.topics.split()
 
+    def ensure(self) -> Unit:
+        """Unpickle the scoring fields and lines of a unit unpacked from the index (once)."""
+        if self.packed is not None:
+            (self.lines, self.own_facets, self.sub_facets, self.label_stems, self.text, self.text_stems) = pickle.loads(
+                self.packed
+            )
+            self.packed = None
+        return self
+
     def reply_lines(self) -> list[Line]:
-        lines = pickle.loads(self.lines) if isinstance(self.lines, bytes) else self.lines
-        return [Line(r, t, lb, d) for r, t, lb, d in lines]
+        return [Line(r, t, lb, d) for r, t, lb, d in self.ensure().lines]
 
 
 @dataclass
@@ -79,16 +92,15 @@ class DrugUnits:
     sections: list[Unit]  # top-level sections, in file order
 
 
-_UNIT_FIELDS = Unit.__slots__
+_LIGHT = ("key", "kind", "path", "label", "depth", "topics", "primary", "faq_index")
+_HEAVY = ("lines", "own_facets", "sub_facets", "label_stems", "text", "text_stems")
 
 
 def pack_units(drug: DrugUnits) -> bytes:
-    """Units as compressed plain tuples: cut once at indexing time (in worker processes), unpacked per answer
-    in a quarter of the time cutting them takes."""
-    # a unit's lines are pickled on their own: unpacking then makes a few objects per unit, not hundreds,
-    # and only the answered unit's lines are ever unpickled
+    """Units cut once at indexing time (in worker processes), LZ4-packed: what picks the pool (key, topics)
+    as plain tuples, and each unit's scoring fields and lines pickled apart, unpickled only when scored."""
     rows = [
-        tuple(pickle.dumps(u.lines, protocol=5) if f == "lines" else getattr(u, f) for f in _UNIT_FIELDS)
+        (*(getattr(u, f) for f in _LIGHT), pickle.dumps(tuple(getattr(u.ensure(), f) for f in _HEAVY), protocol=5))
         for u in drug.units
     ]
     return lz4.block.compress(pickle.dumps((rows, [u.key for u in drug.sections]), protocol=5))
@@ -96,7 +108,20 @@ def pack_units(drug: DrugUnits) -> bytes:
 
 def unpack_units(packed: bytes) -> DrugUnits:
     rows, section_keys = pickle.loads(lz4.block.decompress(packed))
-    units = [Unit(*row) for row in rows]
+    units = [
+        Unit(
+            key=k,
+            kind=kind,
+            path=path,
+            label=label,
+            depth=depth,
+            topics=topics,
+            primary=primary,
+            faq_index=faq,
+            packed=heavy,
+        )
+        for k, kind, path, label, depth, topics, primary, faq, heavy in rows
+    ]
     by_key = {u.key: u for u in units}
     return DrugUnits(units=units, by_key=by_key, sections=[by_key[k] for k in section_keys])
 
@@ -303,6 +328,7 @@ def choose(
     extra_stems = [stem(w) for w in intent.extra]
     scored = []
     for unit in pool:
+        unit.ensure()
         score, matched = score_unit(unit, intent, lexicon, extra_stems, other_names)
         scored.append((score, matched, unit))
     best_score = max(s for s, _, _ in scored)

@@ -184,7 +184,7 @@ def test_units_cut_at_indexing_equal_units_cut_on_demand(fiction_engine):
     for drug_id in corpus.entries:
         packed = unpack_units(corpus.packed_units(drug_id, lexicon.key))
         fresh = build_units(corpus.document(drug_id), lexicon)
-        assert [(u.key, u.path, u.reply_lines(), sorted(u.text_stems.split())) for u in packed.units] == [
+        assert [(u.key, u.path, u.reply_lines(), sorted(u.ensure().text_stems.split())) for u in packed.units] == [
             (u.key, u.path, u.reply_lines(), sorted(u.text_stems.split())) for u in fresh.units
         ]
         assert corpus.packed_units(drug_id, "another lexicon") is None
