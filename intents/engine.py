@@ -314,7 +314,7 @@ class Engine:
             lines.append(Line(role="text", text=self.lexicon.reply("unknown_suggest")))
             lines += [Line(role="bullet", text=m.title) for m in suggested]
         else:
-            example = self._example_name()
+            example = self.example_name()
             if example:
                 lines.append(Line(role="note", text=self.lexicon.reply("unknown_hint", drug=example)))
         return self._drug_choice(query, Kind.UNKNOWN, intent.topic, lines, suggested)
@@ -329,14 +329,14 @@ class Engine:
     def _smalltalk(self, query: str, group: str) -> Reply:
         lines = [Line(role="text", text=self.lexicon.reply(group))]
         if group in ("help", "greeting"):
-            example = self._example_name()
+            example = self.example_name()
             if group == "help" and example:
                 examples = self.lexicon.replies.get("help_examples", [])
                 lines += [Line(role="bullet", text=str(e).format(drug=example)) for e in examples]
             lines.append(Line(role="note", text=self.disclaimer()))
         return Reply(query=query, kind=Kind.SMALLTALK, lines=lines)
 
-    def _example_name(self) -> str | None:
+    def example_name(self) -> str | None:
         """A drug name to show in hints: the first served monograph's brand (or title)."""
         if self._example is None:
             first = next((m for m in self.corpus.entries.values() if not m.is_banned), None)

@@ -184,7 +184,7 @@ class DrugBot:
         not turning it (with its keyboard) into PTB objects saves a third of the CPU an answer costs.
         """
         chunks = to_html_messages(reply, MESSAGE_LIMIT)
-        markup = options_markup(reply.options)
+        markup = options_markup(reply.options, self.service.engine.lexicon.reply("all_sections"))
         bot = message.get_bot()
         for index, chunk in enumerate(chunks):
             params: dict[str, Any] = {
@@ -232,7 +232,7 @@ class DrugBot:
         message = update.effective_message
         if message is None:
             return
-        text, keyboard = drugs_page(self.service.engine.drugs(), 0)
+        text, keyboard = drugs_page(self.service.engine.drugs(), 0, self.service.engine.lexicon)
         await with_retry(
             lambda: message.reply_html(text, reply_markup=keyboard, do_quote=message.chat.type != ChatType.PRIVATE),
             "sendMessage(drugs)",
@@ -243,10 +243,8 @@ class DrugBot:
         if not question:
             message = update.effective_message
             if message is not None:
-                await with_retry(
-                    lambda: message.reply_text("Tell me the drug and the question, for example: /drug kadcyla dose"),
-                    "sendMessage(drug usage)",
-                )
+                usage = self.service.engine.lexicon.reply("drug_usage")
+                await with_retry(lambda: message.reply_text(usage), "sendMessage(drug usage)")
             return
         await self._answer(update, context, question)
 
@@ -352,7 +350,7 @@ class DrugBot:
             return
         engine = self.service.engine
         if data[0] == "g":
-            text, keyboard = drugs_page(engine.drugs(), int(data[1]) if data[1].isdigit() else 0)
+            text, keyboard = drugs_page(engine.drugs(), int(data[1]) if data[1].isdigit() else 0, engine.lexicon)
             await with_retry(
                 lambda: query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard),
                 "editMessageText(drugs)",
@@ -398,12 +396,12 @@ class DrugBot:
             elif reply.kind == Kind.REFUSE:
                 replies.append(reply)
         if not replies:
-            example = engine.drugs()[0].brands[0] if engine.drugs() and engine.drugs()[0].brands else "kadcyla"
-            text = f"Type a drug and a question after my name, for example: {example} dose"
+            example = engine.example_name() or "kadcyla"
+            text = engine.lexicon.reply("inline_hint", example=example)
             return [
                 InlineQueryResultArticle(
                     id="hint",
-                    title="Ask about a drug",
+                    title=engine.lexicon.reply("inline_hint_title"),
                     description=text,
                     input_message_content=InputTextMessageContent(escape(text), parse_mode=ParseMode.HTML),
                 )
@@ -416,7 +414,8 @@ class DrugBot:
                 continue
             seen.add(key)
             chunks = to_html_messages(reply, MESSAGE_LIMIT - 60)
-            body = chunks[0] + ("\n<i>… (continued in the full answer: ask me directly)</i>" if len(chunks) > 1 else "")
+            more = f"\n<i>{escape(engine.lexicon.reply('inline_continued'))}</i>"
+            body = chunks[0] + (more if len(chunks) > 1 else "")
             title = " › ".join(reply.section) if reply.section else (reply.drug or "drugbot")
             articles.append(
                 InlineQueryResultArticle(
@@ -441,6 +440,6 @@ class DrugBot:
         if isinstance(update, Update) and update.effective_chat and update.effective_message:
             chat_id = update.effective_chat.id
             try:
-                await context.bot.send_message(chat_id, "Sorry, something went wrong with that question.")
+                await context.bot.send_message(chat_id, self.service.engine.lexicon.reply("error"))
             except TelegramError:
                 log.warning("could not tell chat %s about the error", chat_id)

@@ -12,7 +12,10 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from intents.models import Monograph, Option
+from bot.telegram.render import escape
+from intents.corpus import MonographInfo
+from intents.lexicon import Lexicon
+from intents.models import Option
 
 MAX_DATA_BYTES = 64
 BUTTON_TEXT = 40
@@ -39,7 +42,7 @@ def parse_data(data: str | None) -> tuple[str, ...]:
     return ()
 
 
-def options_markup(options: list[Option], per_row: int = 2) -> dict[str, Any] | None:
+def options_markup(options: list[Option], more: str = "All sections…", per_row: int = 2) -> dict[str, Any] | None:
     """The Bot API `reply_markup` for a reply's options, as the JSON object Telegram takes.
 
     Built as plain data (not PTB objects) because it is sent with every answer: serialising PTB's objects
@@ -50,12 +53,12 @@ def options_markup(options: list[Option], per_row: int = 2) -> dict[str, Any] | 
     shown = options
     if len(options) > MAX_BUTTONS:
         drug = options[0].drug_id
-        shown = [*options[: MAX_BUTTONS - 1], Option(label="All sections…", drug_id=drug, part="list")]
+        shown = [*options[: MAX_BUTTONS - 1], Option(label=more, drug_id=drug, part="list")]
     buttons = [{"text": _short(o.label), "callback_data": option_data(o)} for o in shown]
     return {"inline_keyboard": [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]}
 
 
-def drugs_page(drugs: list[Monograph], page: int) -> tuple[str, InlineKeyboardMarkup | None]:
+def drugs_page(drugs: list[MonographInfo], page: int, lexicon: Lexicon) -> tuple[str, InlineKeyboardMarkup | None]:
     """One page of the drug list: a header line and a keyboard of drugs plus previous/next buttons."""
     pages = max(1, -(-len(drugs) // DRUGS_PER_PAGE))
     page = min(max(page, 0), pages - 1)
@@ -63,10 +66,10 @@ def drugs_page(drugs: list[Monograph], page: int) -> tuple[str, InlineKeyboardMa
     rows = [[InlineKeyboardButton(_short(m.title), callback_data=f"p|{m.id}|list")] for m in chunk]
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton("« Previous", callback_data=f"g|{page - 1}"))
+        nav.append(InlineKeyboardButton(lexicon.reply("previous"), callback_data=f"g|{page - 1}"))
     if page < pages - 1:
-        nav.append(InlineKeyboardButton("Next »", callback_data=f"g|{page + 1}"))
+        nav.append(InlineKeyboardButton(lexicon.reply("next"), callback_data=f"g|{page + 1}"))
     if nav:
         rows.append(nav)
-    header = f"<b>Drugs</b> ({len(drugs)}), page {page + 1} of {pages}. Tap one to see its sections."
+    header = escape(lexicon.reply("drugs_header", count=f"{len(drugs):,}", page=str(page + 1), pages=str(pages)))
     return header, (InlineKeyboardMarkup(rows) if rows else None)
