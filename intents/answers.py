@@ -10,6 +10,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import lz4.block
 
@@ -85,11 +86,62 @@ class Unit:
         return [Line(r, t, lb, d) for r, t, lb, d in self.ensure().lines]
 
 
-@dataclass
 class DrugUnits:
-    units: list[Unit]
-    by_key: dict[str, Unit]
-    sections: list[Unit]  # top-level sections, in file order
+    """The units of one monograph, in order. Units unpacked from the index are made when first asked for:
+    a question needs the few of its topic, not the fifty of the monograph."""
+
+    def __init__(
+        self,
+        units: list[Unit] | None = None,
+        section_keys: list[str] | None = None,
+        rows: list[tuple[Any, ...]] | None = None,
+    ) -> None:
+        self._made: dict[str, Unit] = {u.key: u for u in units or []}
+        self._rows: dict[str, tuple[Any, ...]] = {row[0]: row for row in rows or []}
+        self.keys: list[str] = [u.key for u in units] if units is not None else [row[0] for row in rows or []]
+        self._section_keys = section_keys or []
+
+    def get(self, key: str) -> Unit | None:
+        unit = self._made.get(key)
+        if unit is None and key in self._rows:
+            k, kind, path, label, depth, topics, primary, faq, heavy = self._rows.pop(key)
+            unit = Unit(k, kind, path, label, depth, topics, primary, faq_index=faq, packed=heavy)
+            self._made[key] = unit
+        return unit
+
+    def _light(self, key: str) -> tuple[str, bool]:
+        """(topics bag, primary) of a unit, without making it."""
+        row = self._rows.get(key)
+        if row is not None:
+            return row[5], row[6]
+        unit = self._made[key]
+        return unit.topics, unit.primary
+
+    @property
+    def units(self) -> list[Unit]:
+        return [u for u in (self.get(k) for k in self.keys) if u is not None]
+
+    @property
+    def sections(self) -> list[Unit]:
+        """Top-level sections, in file order."""
+        return [u for u in (self.get(k) for k in self._section_keys) if u is not None]
+
+    def about(self, topic: str | None) -> list[Unit]:
+        """The units a question on `topic` can be answered from: primary parts of the topic (else any part of it);
+        with no topic, every primary part."""
+        light = [(k, *self._light(k)) for k in self.keys]
+        if topic is None:
+            keys = [k for k, _, primary in light if primary]
+        else:
+            keys = [k for k, topics, primary in light if primary and in_bag(topics, topic)]
+            keys = keys or [k for k, topics, _ in light if in_bag(topics, topic)]
+        return [u for u in (self.get(k) for k in keys) if u is not None]
+
+    def faq_pairs(self) -> list[Unit]:
+        return [u for u in (self.get(k) for k in self.keys if k.startswith("f")) if u is not None]
+
+    def faq_count(self) -> int:
+        return sum(1 for k in self.keys if k.startswith("f"))
 
 
 _LIGHT = ("key", "kind", "path", "label", "depth", "topics", "primary", "faq_index")
@@ -108,22 +160,7 @@ def pack_units(drug: DrugUnits) -> bytes:
 
 def unpack_units(packed: bytes) -> DrugUnits:
     rows, section_keys = pickle.loads(lz4.block.decompress(packed))
-    units = [
-        Unit(
-            key=k,
-            kind=kind,
-            path=path,
-            label=label,
-            depth=depth,
-            topics=topics,
-            primary=primary,
-            faq_index=faq,
-            packed=heavy,
-        )
-        for k, kind, path, label, depth, topics, primary, faq, heavy in rows
-    ]
-    by_key = {u.key: u for u in units}
-    return DrugUnits(units=units, by_key=by_key, sections=[by_key[k] for k in section_keys])
+    return DrugUnits(section_keys=section_keys, rows=rows)
 
 
 def _line(role: str, text: str, label: str | None = None, depth: int = 0) -> LineData:
@@ -264,7 +301,7 @@ def build_units(mono: Monograph, lexicon: Lexicon) -> DrugUnits:
         walk_section(section, [], frozenset(), True)
         tops.append(units[-1])
 
-    return DrugUnits(units=units, by_key={u.key: u for u in units}, sections=tops)
+    return DrugUnits(units=units, section_keys=[u.key for u in tops])
 
 
 @dataclass
@@ -318,11 +355,7 @@ def choose(
     drug: DrugUnits, intent: Intent, topic: str | None, lexicon: Lexicon, other_names: list[str]
 ) -> Choice | None:
     """The unit that best answers, or None when nothing fits well enough to answer with confidence."""
-    if topic:
-        pool = [u for u in drug.units if in_bag(u.topics, topic) and u.primary]
-        pool = pool or [u for u in drug.units if in_bag(u.topics, topic)]
-    else:
-        pool = [u for u in drug.units if u.primary]
+    pool = drug.about(topic or None)
     if not pool:
         return None
     extra_stems = [stem(w) for w in intent.extra]

@@ -91,7 +91,7 @@ class Engine:
         elif key == FAQ_LIST_KEY:
             reply = self._faq_list(label, mono)
         else:
-            unit = self.units(mono).by_key.get(key)
+            unit = self.units(mono).get(key)
             reply = (
                 self._unit_reply(label, mono, unit, topic_of(unit, self.lexicon))
                 if unit
@@ -241,7 +241,7 @@ class Engine:
         drug = self.units(mono)
         top = answered.path[0] if answered and answered.kind == "part" else None
         options = [Option(u.label, mono.id, u.key) for u in drug.sections if u.label != top]
-        if any(u.is_faq_pair for u in drug.units) and not (answered and answered.is_faq_pair):
+        if drug.faq_count() and not (answered and answered.is_faq_pair):
             options.append(Option(label=self.lexicon.reply("listing_faq"), drug_id=mono.id, part=FAQ_LIST_KEY))
         return options
 
@@ -252,7 +252,7 @@ class Engine:
             Line(role="text", text=self.lexicon.reply(key, drug=mono.title, **values)),
         ]
         lines += [Line(role="bullet", text=u.label) for u in drug.sections]
-        faqs = sum(1 for u in drug.units if u.is_faq_pair)
+        faqs = drug.faq_count()
         if faqs:
             lines.append(Line(role="bullet", text=f"{self.lexicon.reply('listing_faq')} ({faqs})"))
         return Reply(
@@ -268,7 +268,7 @@ class Engine:
 
     def _faq_list(self, query: str, mono: MonographInfo) -> Reply:
         drug = self.units(mono)
-        faqs = [u for u in drug.units if u.is_faq_pair]
+        faqs = drug.faq_pairs()
         lines = [Line(role="title", text=f"{mono.title} — {self.lexicon.reply('listing_faq')}")]
         lines += [Line(role="bullet", text=u.label) for u in faqs]
         options = [Option(label=u.label, drug_id=mono.id, part=u.key) for u in faqs]
