@@ -98,7 +98,13 @@ class DrugUnits:
     ) -> None:
         self._made: dict[str, Unit] = {u.key: u for u in units or []}
         self._rows: dict[str, tuple[Any, ...]] = {row[0]: row for row in rows or []}
-        self.keys: list[str] = [u.key for u in units] if units is not None else [row[0] for row in rows or []]
+        # (key, topics bag, primary) of every unit, in order: enough to choose a question's pool
+        self._light: list[tuple[str, str, bool]] = (
+            [(u.key, u.topics, u.primary) for u in units]
+            if units is not None
+            else [(row[0], row[5], row[6]) for row in rows or []]
+        )
+        self.keys: list[str] = [key for key, _, _ in self._light]
         self._section_keys = section_keys or []
 
     def get(self, key: str) -> Unit | None:
@@ -108,14 +114,6 @@ class DrugUnits:
             unit = Unit(k, kind, path, label, depth, topics, primary, faq_index=faq, packed=heavy)
             self._made[key] = unit
         return unit
-
-    def _light(self, key: str) -> tuple[str, bool]:
-        """(topics bag, primary) of a unit, without making it."""
-        row = self._rows.get(key)
-        if row is not None:
-            return row[5], row[6]
-        unit = self._made[key]
-        return unit.topics, unit.primary
 
     @property
     def units(self) -> list[Unit]:
@@ -129,7 +127,7 @@ class DrugUnits:
     def about(self, topic: str | None) -> list[Unit]:
         """The units a question on `topic` can be answered from: primary parts of the topic (else any part of it);
         with no topic, every primary part."""
-        light = [(k, *self._light(k)) for k in self.keys]
+        light = self._light
         if topic is None:
             keys = [k for k, _, primary in light if primary]
         else:
