@@ -52,6 +52,7 @@ class MonographInfo(BaseModel):
     brands: tuple[str, ...]
     is_banned: bool
     source: str
+    description: str = ""  # the front matter's summary, cleaned: shown above the listing of sections
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,13 @@ class FileResult:
 
 def info_of(mono: Monograph) -> MonographInfo:
     return MonographInfo(
-        id=mono.id, title=mono.title, names=mono.names, brands=mono.brands, is_banned=mono.is_banned, source=mono.source
+        id=mono.id,
+        title=mono.title,
+        names=mono.names,
+        brands=mono.brands,
+        is_banned=mono.is_banned,
+        source=mono.source,
+        description=mono.description,
     )
 
 

@@ -247,10 +247,10 @@ class Engine:
 
     def _listing(self, query: str, mono: MonographInfo, topic: str | None, key: str, **values: str) -> Reply:
         drug = self.units(mono)
-        lines = [
-            Line(role="title", text=mono.title),
-            Line(role="text", text=self.lexicon.reply(key, drug=mono.title, **values)),
-        ]
+        lines = [Line(role="title", text=mono.title)]
+        if key == "listing_plain" and mono.description:
+            lines.append(Line(role="text", text=mono.description))  # the monograph's own summary
+        lines.append(Line(role="text", text=self.lexicon.reply(key, drug=mono.title, **values)))
         lines += [Line(role="bullet", text=u.label) for u in drug.sections]
         faqs = drug.faq_count()
         if faqs:

@@ -84,6 +84,7 @@ def test_drug_alone_gets_the_listing_of_sections_with_buttons(seed_engine):
     reply = ask(seed_engine, "kadcyla")
     assert reply.kind == Kind.LISTING and reply.drug == "Trastuzumab Emtansine"
     assert "Dosage" in reply.text and "Frequently asked questions (9)" in reply.text
+    assert "prescribed for the treatment of HER2-positive breast cancer" in reply.text  # its own summary
     assert {o.label for o in reply.options} >= {"Dosage", "Side Effects"}
 
 
