@@ -127,7 +127,6 @@ class IndexCache:
                 "exact": names.exact,
                 "partial": names.partial,
                 "deletes": names.deletes,
-                "display": names.display,
             },
         }
         try:

@@ -25,7 +25,6 @@ class Intent:
     words: list[str]
     mentions: list[Mention] = field(default_factory=list)
     topic: str | None = None
-    topic_strength: float = 0.0
     facets: list[tuple[str, str]] = field(default_factory=list)
     facet_words: dict[tuple[str, str], str] = field(default_factory=dict)  # facet -> the words that said it
     extra: list[str] = field(default_factory=list)
@@ -141,7 +140,7 @@ def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
 
     best = best_topic(scores, lexicon)
     if best:
-        intent.topic, intent.topic_strength = best
+        intent.topic = best[0]
 
     consumed = in_drug | used
     for i, word in enumerate(words):

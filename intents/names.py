@@ -52,7 +52,6 @@ class NameIndex:
     exact: dict[str, set[str] | tuple[str, ...]] = field(default_factory=dict)
     partial: dict[str, set[str] | tuple[str, ...]] = field(default_factory=dict)
     deletes: dict[str, set[str] | tuple[str, ...]] = field(default_factory=dict)
-    display: dict[str, str] = field(default_factory=dict)  # folded key -> a display form
     by_length: dict[int, list[str]] = field(default_factory=dict)  # folded keys by length, for suggestions
 
     @classmethod
@@ -77,7 +76,6 @@ class NameIndex:
             return
         words = key.split()
         self._put(self.exact, key, drug_id)
-        self.display.setdefault(key, name)
         compact = key.replace(" ", "")
         if len(words) > 1 and len(compact) <= 12:
             self._put(self.exact, compact, drug_id)
