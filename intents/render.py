@@ -16,6 +16,11 @@ def line_text(line: Line) -> str:
     return line.text
 
 
+def opens_block(line: Line, previous: Line | None) -> bool:
+    """Whether a blank line goes before `line`: after the title, and before headings, notes and questions."""
+    return previous is not None and (line.role in ("heading", "note", "question") or previous.role == "title")
+
+
 def plain_lines(lines: Iterable[Line]) -> list[str]:
     out: list[str] = []
     previous: Line | None = None
@@ -24,7 +29,7 @@ def plain_lines(lines: Iterable[Line]) -> list[str]:
             indent = "  " * line.depth
             out.append(f"{indent}{BULLETS[min(line.depth, 3)]} {line_text(line)}")
         else:
-            if previous is not None and (line.role in ("heading", "note", "question") or previous.role == "title"):
+            if opens_block(line, previous):
                 out.append("")
             out.append(line_text(line))
         previous = line

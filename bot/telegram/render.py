@@ -6,7 +6,7 @@ import html
 import re
 
 from intents.models import Line, Reply
-from intents.render import BULLETS
+from intents.render import BULLETS, opens_block
 
 # Telegram allows 4096 characters of text after entity parsing; the margin keeps tags and counting safe.
 MESSAGE_LIMIT = 4000
@@ -63,7 +63,7 @@ def to_html_messages(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
     blocks: list[str] = []
     previous: Line | None = None
     for line in reply.lines:
-        gap = previous is not None and (line.role in ("heading", "note", "question") or previous.role == "title")
+        gap = opens_block(line, previous)
         for index, part in enumerate(_line_html(line, limit)):
             blocks.append(("\n" if gap and index == 0 else "") + part)
         previous = line
