@@ -73,10 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         return check_health()
 
     if command == "check":
-        missing = [f for f in folders if not f.is_dir()]
-        if missing:
-            return _fail(f"monograph folder not found: {missing[0]}")
-        return run_check(folders)
+        try:
+            return run_check(folders)
+        except CorpusError as exc:
+            return _fail(str(exc))
 
     if command == "ask":
         question = " ".join(args.text).strip()
