@@ -373,24 +373,30 @@ STYLES = [
 
 def make_questions(drugs: list[Drug], count: int, seed: int = 11) -> list[dict[str, object]]:
     """Questions with the expected drug (title, or None) and topic; typos only where they stay unambiguous."""
+    from intents.corpus import MonographInfo
     from intents.names import NameIndex
 
     rng = random.Random(seed)
-    book_reserved = load_lexicon().english
-    keys: dict[str, set[str]] = {}
-    for drug in drugs:
-        for name in [drug.title, drug.inn, *drug.brands]:
-            keys.setdefault(fold(name), set()).add(drug.title)
-    fuzzy = NameIndex()
-    fuzzy.exact = keys  # type: ignore[assignment]
-    for key in keys:
-        for variant in {key[:i] + key[i + 1 :] for i in range(len(key))} | {key}:
-            fuzzy.deletes.setdefault(variant, set()).add(key)
+    lexicon = load_lexicon()
+    book_reserved = lexicon.english
+    # the bot's own name index, so "unambiguous" means unambiguous to the bot
+    infos = [
+        MonographInfo(
+            id=d.slug,
+            title=d.title,
+            names=(d.title, d.inn, *d.brands),
+            brands=tuple(d.brands),
+            is_banned=d.banned,
+            source="",
+        )
+        for d in drugs
+    ]
+    index = NameIndex.build(infos, lexicon)
     questions: list[dict[str, object]] = []
     while len(questions) < count:
         if rng.random() < 0.04:
             name = _word(rng, 3) + rng.choice(["zolin", "mabix", "trel"])
-            if fold(name) in keys:
+            if fold(name) in index.exact:
                 continue
             questions.append({"query": f"{name} dose", "drug": None, "topic": "dosage", "style": "unknown"})
             continue
@@ -403,12 +409,12 @@ def make_questions(drugs: list[Drug], count: int, seed: int = 11) -> list[dict[s
             if max_typos(len(base)) < 1:
                 continue
             typo = _typo(base, rng)
-            found = fuzzy.fuzzy_keys(typo)
+            found = index.fuzzy_keys(typo)
             if (
-                typo in keys
+                typo in index.exact
                 or typo in book_reserved
                 or not found
-                or keys.get(found[0][0]) != {drug.title}
+                or tuple(index.exact[found[0][0]]) != (drug.slug,)
                 or (len(found) > 1 and found[1][1] == found[0][1])
             ):
                 continue
