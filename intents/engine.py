@@ -46,6 +46,7 @@ class Engine:
         self._lock = Lock()
         self._allowed = {m.id for m in corpus.served()}
         self._example: str | None = None
+        self._sorted: list[MonographInfo] | None = None
 
     # --- public API ----------------------------------------------------------------------------------
 
@@ -67,11 +68,8 @@ class Engine:
         context = context or ChatContext()
         mono = self.corpus.get(drug_id)
         question = context.pending or ""
-        if mono is None:
-            reply = self._unknown(question, match(question, self.names, self.lexicon))
-        else:
-            intent = match(question, self.names, self.lexicon)
-            reply = self._answer(question, intent, mono, [])
+        intent = match(question, self.names, self.lexicon)
+        reply = self._unknown(question, intent) if mono is None else self._answer(question, intent, mono, [])
         return reply, self._next_context(reply, context, question, now)
 
     def part(
@@ -100,8 +98,10 @@ class Engine:
         return reply, self._next_context(reply, context, "", now)
 
     def drugs(self) -> list[MonographInfo]:
-        """Monographs that may be shown, by title."""
-        return sorted(self.corpus.served(), key=lambda m: fold(m.title))
+        """Monographs that may be shown, by title (sorted once: an engine's corpus never changes)."""
+        if self._sorted is None:
+            self._sorted = sorted(self.corpus.served(), key=lambda m: fold(m.title))
+        return self._sorted
 
     def units(self, mono: MonographInfo) -> DrugUnits:
         """The answerable parts of a monograph, cut once and kept in a bounded cache."""
