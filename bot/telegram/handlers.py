@@ -44,6 +44,7 @@ from bot.service import EngineService
 from bot.settings import Settings
 from bot.telegram.keyboards import drugs_page, options_markup, parse_data
 from bot.telegram.render import MESSAGE_LIMIT, escape, plain_preview, to_html_messages
+from intents.answers import PATH_SEP
 from intents.engine import FAQ_LIST_KEY
 from intents.models import ChatContext, Kind, Line, Reply
 
@@ -416,7 +417,7 @@ class DrugBot:
             chunks = to_html_messages(reply, MESSAGE_LIMIT - 60)
             more = f"\n<i>{escape(engine.lexicon.reply('inline_continued'))}</i>"
             body = chunks[0] + (more if len(chunks) > 1 else "")
-            title = " › ".join(reply.section) if reply.section else (reply.drug or "drugbot")
+            title = PATH_SEP.join(reply.section) if reply.section else (reply.drug or "drugbot")
             articles.append(
                 InlineQueryResultArticle(
                     id=key,
