@@ -123,15 +123,14 @@ def clean_description(raw: str) -> str:
 
 def _parse_blocks(lines: list[str]) -> tuple[Block, ...]:
     """Paragraphs and (nested) bullets of the lines under one heading."""
-    # Each stack item: (indent, kind, label, text parts, children list)
+    # nodes are dicts (kind, label, raw text pieces, children, indent); `build` cleans each piece once
     roots: list[dict[str, Any]] = []
     stack: list[dict[str, Any]] = []
     paragraph: list[str] = []
 
     def flush_paragraph() -> None:
         if paragraph:
-            text = " ".join(strip_markup(p) for p in paragraph)
-            roots.append({"kind": "paragraph", "label": None, "text": [text], "children": []})
+            roots.append({"kind": "paragraph", "label": None, "text": list(paragraph), "children": []})
             paragraph.clear()
 
     for raw in lines:
