@@ -2,7 +2,8 @@
 
 Exact lookups are dictionary hits on folded n-grams. Typos use a symmetric-delete index (each name key with
 one letter dropped), so a lookup costs a few dictionary hits whatever the corpus size; candidates are then
-confirmed with a real Levenshtein distance under a length-aware limit.
+confirmed with an edit distance under a length-aware limit. The distance is optimal string alignment
+(Damerau): two neighbouring letters swapped ("kadycla") is one slip of the fingers, so it counts as one edit.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from intents.lexicon import Lexicon
 from intents.models import Monograph
@@ -113,7 +114,7 @@ class NameIndex:
         for probe in probes:
             for key in self.deletes.get(probe, ()):
                 if key not in found:
-                    found[key] = Levenshtein.distance(text, key, score_cutoff=limit + 1)
+                    found[key] = OSA.distance(text, key, score_cutoff=limit + 1)
         return sorted(
             ((k, d) for k, d in found.items() if d <= min(limit, max_typos(len(k)))), key=lambda kd: (kd[1], kd[0])
         )
