@@ -24,6 +24,13 @@ _INVISIBLE = dict.fromkeys(
     [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x00AD, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
 )
 _SYMBOLS = {"®": " ", "™": " ", "©": " ", "’": "'", "‘": "'", "–": "-", "—": "-"}
+# Cyrillic and Greek letters drawn like Latin ones ("kаdcyla" with a Cyrillic а). They are read as the Latin
+# letter only inside a word made of Latin letters and look-alikes alone, so real Cyrillic or Greek words keep
+# their letters (and fold to nothing, as before).
+_CYRILLIC_LOOKALIKES = ("АВЕІЈКМНОРЅСТУХаеіјкорѕсухԁһӏԛԝ", "ABEIJKMHOPSCTYXaeijkopscyxdhlqw")
+_GREEK_LOOKALIKES = ("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχμ", "ABEZHIKMNOPTYXaikvoptuxu")
+_LOOKALIKES = str.maketrans(*(a + b for a, b in zip(_CYRILLIC_LOOKALIKES, _GREEK_LOOKALIKES, strict=True)))
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -49,16 +56,31 @@ def clean_message(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower-case, accent-free, punctuation-free form of a text: the key every comparison uses."""
+    """Lower-case, accent-free, punctuation-free form of a text: the key every comparison uses.
+
+    Full-width forms, invisible characters and Latin look-alikes are undone here, so a monograph name and a
+    message meet the same key however either was typed.
+    """
     if text.isascii():
         text = text.lower()
     else:
         for sym, rep in _SYMBOLS.items():
             text = text.replace(sym, rep)
-        text = unicodedata.normalize("NFKD", text.lower())
+        text = unicodedata.normalize("NFKD", text.translate(_INVISIBLE))  # full-width forms become ASCII
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        if not text.isascii():
+            text = _LETTER_RUN.sub(_unconfuse, text)
+        text = text.lower()
     text = text.replace("'s ", " ").replace("'", "")
     return " ".join(_NON_WORD.sub(" ", text).split())
+
+
+def _unconfuse(word: re.Match[str]) -> str:
+    """A run of letters with look-alikes in Latin letters, when every letter is Latin or a look-alike."""
+    run = word.group()
+    if run.isascii() or not all(ch.isascii() or ord(ch) in _LOOKALIKES for ch in run):
+        return run
+    return run.translate(_LOOKALIKES)
 
 
 def tokens(text: str) -> list[str]:
