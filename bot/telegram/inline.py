@@ -1,0 +1,83 @@
+"""Inline mode (`@bot kadcyla dose` in any chat): answers offered as articles to pick and send."""
+
+from __future__ import annotations
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.telegram.render import MESSAGE_LIMIT, escape, plain_preview, to_html_messages
+from bot.telegram.sending import Responder, with_retry
+from intents.answers import PATH_SEP
+from intents.engine import FAQ_LIST_KEY
+from intents.models import ChatContext, Kind, Reply
+
+INLINE_CACHE_SECONDS = 300
+INLINE_MAX_RESULTS = 12
+
+
+class Inline:
+    """The inline query handler."""
+
+    def __init__(self, responder: Responder) -> None:
+        self.service = responder.service
+
+    async def inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        inline_query = update.inline_query
+        if inline_query is None:
+            return
+        results = self.inline_results(inline_query.query)
+        await with_retry(
+            lambda: inline_query.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=False),
+            "answerInlineQuery",
+        )
+
+    def inline_results(self, query: str) -> list[InlineQueryResultArticle]:
+        """The best answer first, then the drug's other sections; a hint when nothing matches."""
+        engine = self.service.engine
+        query = query.strip()
+        replies: list[Reply] = []
+        if query:
+            reply, _ = engine.respond(query)
+            self.service.count(reply)
+            if reply.kind in (Kind.FAQ, Kind.SECTION, Kind.LISTING) and reply.drug_id:
+                replies.append(reply)
+                for option in reply.options:
+                    if option.part and option.part != FAQ_LIST_KEY and len(replies) < INLINE_MAX_RESULTS:
+                        replies.append(engine.part(option.drug_id, option.part)[0])
+            elif reply.kind == Kind.CLARIFY:
+                pending = ChatContext(pending=query)
+                replies = [engine.pick(o.drug_id, pending)[0] for o in reply.options[:INLINE_MAX_RESULTS]]
+            elif reply.kind == Kind.REFUSE:
+                replies.append(reply)
+        if not replies:
+            example = engine.example_name() or "kadcyla"
+            text = engine.lexicon.reply("inline_hint", example=example)
+            return [
+                InlineQueryResultArticle(
+                    id="hint",
+                    title=engine.lexicon.reply("inline_hint_title"),
+                    description=text,
+                    input_message_content=InputTextMessageContent(escape(text), parse_mode=ParseMode.HTML),
+                )
+            ]
+        articles = []
+        seen: set[str] = set()
+        for reply in replies:
+            key = f"{reply.drug_id or 'x'}:{reply.part or reply.kind.value}"[:64]
+            if key in seen:
+                continue
+            seen.add(key)
+            chunks = to_html_messages(reply, MESSAGE_LIMIT - 60)
+            more = f"\n<i>{escape(engine.lexicon.reply('inline_continued'))}</i>"
+            body = chunks[0] + (more if len(chunks) > 1 else "")
+            title = PATH_SEP.join(reply.section) if reply.section else (reply.drug or "drugbot")
+            articles.append(
+                InlineQueryResultArticle(
+                    id=key,
+                    title=f"{reply.drug}: {title}"[:120] if reply.drug else title[:120],
+                    description=plain_preview(reply),
+                    input_message_content=InputTextMessageContent(body, parse_mode=ParseMode.HTML),
+                )
+            )
+        return articles

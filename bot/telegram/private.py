@@ -1,0 +1,90 @@
+"""The conversation with one person: private messages, the commands anyone may use, and answer buttons.
+
+The commands and buttons work in groups too (groups.py decides which group messages are addressed to the bot).
+"""
+
+from __future__ import annotations
+
+import time
+
+from telegram import Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.ext import ContextTypes
+
+from bot.telegram.keyboards import drugs_page, parse_data
+from bot.telegram.sending import Responder, chat_context, keep_context, with_retry
+from intents.models import Line
+
+
+class Conversation:
+    """Handlers for private text, /start, /help, /drugs, /drug and the buttons under answers."""
+
+    def __init__(self, responder: Responder) -> None:
+        self.responder = responder
+        self.service = responder.service
+
+    async def private_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None or not message.text:
+            return
+        await self.responder.answer(update, context, message.text)
+
+    async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await self.responder.answer(update, context, "hello")
+        await self.help(update, context)
+
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        reply, _ = self.service.engine.respond("help")
+        if message.chat.type != ChatType.PRIVATE:
+            text = self.service.engine.lexicon.reply("help_group", bot=context.bot.username or "bot")
+            reply.lines.append(Line(role="note", text=text))
+        await self.responder.send_reply(message, reply, quote=message.chat.type != ChatType.PRIVATE)
+
+    async def drugs(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message = update.effective_message
+        if message is None:
+            return
+        text, keyboard = drugs_page(self.service.engine.drugs(), 0, self.service.engine.lexicon)
+        await with_retry(
+            lambda: message.reply_html(text, reply_markup=keyboard, do_quote=message.chat.type != ChatType.PRIVATE),
+            "sendMessage(drugs)",
+        )
+
+    async def drug_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        question = " ".join(context.args or []).strip()
+        if not question:
+            message = update.effective_message
+            if message is not None:
+                usage = self.service.engine.lexicon.reply("drug_usage")
+                await with_retry(lambda: message.reply_text(usage), "sendMessage(drug usage)")
+            return
+        await self.responder.answer(update, context, question)
+
+    async def button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None:
+            return
+        data = parse_data(query.data)
+        await with_retry(lambda: query.answer(), "answerCallbackQuery")
+        message = query.message if isinstance(query.message, Message) else None
+        if not data or message is None:
+            return
+        engine = self.service.engine
+        if data[0] == "g":
+            text, keyboard = drugs_page(engine.drugs(), int(data[1]) if data[1].isdigit() else 0, engine.lexicon)
+            await with_retry(
+                lambda: query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard),
+                "editMessageText(drugs)",
+            )
+            return
+        current = chat_context(context.chat_data)
+        if data[0] == "p":
+            reply, current = engine.part(data[1], data[2], current, time.time())
+        else:
+            reply, current = engine.pick(data[1], current, time.time())
+        keep_context(context.chat_data, current)
+        self.service.count(reply)
+        await self.responder.send_reply(message, reply, quote=False)

@@ -1,0 +1,146 @@
+"""What every audience's handlers share: retrying Bot API calls, the chat's context, and sending a reply.
+
+A reply goes out as escaped HTML with its buttons, retrying what Telegram's network errors let it retry; the
+chat's context lives in PTB's chat_data (persisted) as a plain dict.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import warnings
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from telegram import Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.ext import ContextTypes
+from telegram.warnings import PTBUserWarning
+
+from bot.service import EngineService
+from bot.settings import Settings
+from bot.telegram.keyboards import options_markup
+from bot.telegram.render import MESSAGE_LIMIT, to_html_messages
+from intents.models import ChatContext, Reply
+
+log = logging.getLogger(__name__)
+# send_reply calls sendMessage through do_api_request on purpose (see its docstring); PTB warns about that.
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning)
+
+T = TypeVar("T")
+SEND_ATTEMPTS = 4
+CONTEXT_KEY = "ctx"
+
+
+def _seconds(value: int | float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+async def with_retry(call: Callable[[], Awaitable[T]], what: str) -> T | None:
+    """Run a Bot API call, waiting out flood limits (429) and retrying network errors with backoff.
+
+    Returns None when the call cannot succeed (the user blocked the bot, or retries ran out): that is logged,
+    never raised, so one failed message never stops the bot.
+    """
+    for attempt in range(1, SEND_ATTEMPTS + 1):
+        try:
+            return await call()
+        except RetryAfter as exc:
+            wait = _seconds(exc.retry_after)
+            log.warning("%s: flood limit, retrying in %.1fs (attempt %d)", what, wait, attempt)
+            await asyncio.sleep(min(wait, 60))
+        except Forbidden as exc:
+            log.info("%s: not allowed (%s)", what, exc.message)
+            return None
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return None
+            log.error("%s: rejected by Telegram: %s", what, exc.message)
+            return None
+        except NetworkError as exc:  # includes TimedOut and 5xx answers
+            if attempt == SEND_ATTEMPTS:
+                log.error("%s: giving up after %d attempts: %s", what, attempt, exc)
+                return None
+            log.warning("%s: network error (%s), retrying (attempt %d)", what, exc, attempt)
+            await asyncio.sleep(0.2 * 2 ** (attempt - 1))
+    log.error("%s: still flood-limited after %d attempts", what, SEND_ATTEMPTS)
+    return None
+
+
+def chat_context(chat_data: dict[Any, Any] | None) -> ChatContext:
+    """The chat's context from chat_data, where it is kept as a plain dict (pickled by persistence)."""
+    raw = (chat_data or {}).get(CONTEXT_KEY)
+    if not isinstance(raw, dict):
+        return ChatContext()
+    try:
+        return ChatContext.model_construct(
+            drug_id=raw.get("drug_id"),
+            topic=raw.get("topic"),
+            updated_at=float(raw.get("updated_at") or 0.0),
+            pending=raw.get("pending"),
+        )
+    except (TypeError, ValueError):
+        return ChatContext()
+
+
+def keep_context(chat_data: dict[Any, Any] | None, context: ChatContext) -> None:
+    if chat_data is not None:
+        chat_data[CONTEXT_KEY] = {
+            "drug_id": context.drug_id,
+            "topic": context.topic,
+            "updated_at": context.updated_at,
+            "pending": context.pending,
+        }
+
+
+class Responder:
+    """The engine behind every handler: asks it with the chat's context and sends what it replies."""
+
+    def __init__(self, service: EngineService, settings: Settings) -> None:
+        self.service = service
+        self.settings = settings
+
+    def ask(self, text: str, chat_data: dict[Any, Any] | None) -> Reply:
+        reply, context = self.service.engine.respond(text, chat_context(chat_data), time.time())
+        keep_context(chat_data, context)
+        self.service.count(reply)
+        return reply
+
+    async def send_reply(self, message: Message, reply: Reply, quote: bool) -> None:
+        """Send a reply as one or more HTML messages; the buttons go with the last one.
+
+        Sent with `do_api_request` and no return type: the Message Telegram echoes back is never used, and
+        not turning it (with its keyboard) into PTB objects saves a third of the CPU an answer costs.
+        """
+        chunks = to_html_messages(reply, MESSAGE_LIMIT)
+        markup = options_markup(reply.options, self.service.engine.lexicon.reply("all_sections"))
+        bot = message.get_bot()
+        for index, chunk in enumerate(chunks):
+            params: dict[str, Any] = {
+                "chat_id": message.chat_id,
+                "text": chunk,
+                "parse_mode": ParseMode.HTML,
+                "link_preview_options": {"is_disabled": True},
+            }
+            if markup and index == len(chunks) - 1:
+                params["reply_markup"] = markup
+            if quote and index == 0:
+                params["reply_parameters"] = {"message_id": message.message_id, "allow_sending_without_reply": True}
+            if message.is_topic_message and message.message_thread_id:
+                params["message_thread_id"] = message.message_thread_id
+            await with_retry(
+                lambda params=params: bot.do_api_request("sendMessage", api_kwargs=params),
+                f"sendMessage(chat {message.chat_id})",
+            )
+
+    async def answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
+        """Answer a question asked in the update's message (quoting it outside private chats)."""
+        message = update.effective_message
+        if message is None:
+            return
+        reply = self.ask(text, context.chat_data)
+        quote = message.chat.type != ChatType.PRIVATE
+        await self.send_reply(message, reply, quote)
