@@ -1,19 +1,20 @@
 """`python -m bot`: the command line (ask, chat, check) and the Telegram bot.
 
-With no command it runs the Telegram bot when TELEGRAM_BOT_TOKEN is set and the console chat otherwise.
+With no command it runs the Telegram bot when TELEGRAM_BOT_TOKEN is set (in the environment or `.env`, read by
+the same settings as everything else) and the console chat otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from pathlib import Path
 
 from bot.cli import EXIT_USAGE, ask_batch, reply_for_console, run_chat, run_check
-from bot.loading import cache_dir_from, default_seeds, load_engine
+from bot.loading import cache_dir_from, load_engine
 from bot.progress import ConsoleProgress
+from bot.settings import SettingsError, load_settings
 from intents.corpus import CorpusError
 
 log = logging.getLogger("bot")
@@ -57,20 +58,23 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    folders: list[Path] = getattr(args, "seeds", None) or default_seeds()
     command = args.command
+    if command == "health":
+        from bot.health import check_health
+
+        return check_health()
+    try:
+        settings = load_settings()  # the environment and `.env`, as the Telegram bot reads them
+    except SettingsError as exc:
+        return _fail(str(exc))
+    folders: list[Path] = getattr(args, "seeds", None) or settings.seeds_dir
     if command is None:
-        if os.environ.get("TELEGRAM_BOT_TOKEN", "").strip():
+        if settings.telegram_bot_token.strip():
             sys.stderr.write("drugbot: TELEGRAM_BOT_TOKEN is set: running the Telegram bot\n")
             command = "telegram"
         else:
             sys.stderr.write("drugbot: no TELEGRAM_BOT_TOKEN: running the console chat\n")
             command = "chat"
-
-    if command == "health":
-        from bot.health import check_health
-
-        return check_health()
 
     if command == "check":
         try:
@@ -91,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_telegram(getattr(args, "seeds", None))
 
     try:
-        engine = load_engine(folders, progress=ConsoleProgress(), cache_dir=cache_dir_from(None), defer_units=True)
+        cache_dir = cache_dir_from(settings.cache_dir)
+        engine = load_engine(folders, progress=ConsoleProgress(), cache_dir=cache_dir, defer_units=True)
     except CorpusError as exc:
         return _fail(str(exc))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ import pytest
 from intents.corpus import load_corpus
 from intents.engine import Engine
 from intents.lexicon import Lexicon, load_lexicon
+from tests.fakebotapi import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -56,3 +58,12 @@ def kadcyla_folder(tmp_path: Path) -> Path:
     seeds.mkdir()
     shutil.copy(SEED_FILE, seeds / "kadcyla.md")
     return seeds
+
+
+@pytest.fixture()
+async def api() -> AsyncIterator[FakeBotApi]:
+    """A fake Telegram Bot API server on a local port, for the real PTB application to talk to."""
+    server = FakeBotApi()
+    await server.start()
+    yield server
+    await server.stop()

@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
-import pytest
 from telegram import Update
 
 from bot.loading import load_engine
@@ -20,14 +19,6 @@ from tests.fakebotapi import BOT_ID, BOT_USERNAME, FakeBotApi
 
 ADMIN = 1
 GROUP = -100200300
-
-
-@pytest.fixture()
-async def api() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 def make_settings(api: FakeBotApi, tmp_path: Path, **extra) -> Settings:
