@@ -11,7 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.cli import EXIT_USAGE, ask_batch, reply_for_console, run_chat, run_check
+from bot.cli import EXIT_USAGE, ask_batch, reply_for_console, run_chat, run_check, skipped_summary
 from bot.loading import cache_dir_from, load_engine
 from bot.progress import ConsoleProgress
 from bot.settings import SettingsError, load_settings
@@ -53,8 +53,10 @@ def _fail(message: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    console = args.command in ("ask", "chat", "check")  # their output is for a person: no log lines unless -v
+    quiet = logging.ERROR if console else logging.WARNING
     logging.basicConfig(
-        level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+        level=logging.INFO if getattr(args, "verbose", False) else quiet,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
@@ -99,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
         engine = load_engine(folders, progress=ConsoleProgress(), cache_dir=cache_dir, defer_units=True)
     except CorpusError as exc:
         return _fail(str(exc))
+    summary = skipped_summary(engine)
+    if summary:
+        sys.stderr.write(summary + "\n")
 
     if command == "ask":
         if args.jsonl:

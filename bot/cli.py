@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
+from bot.loading import require_monographs
 from bot.progress import ConsoleProgress
 from intents.corpus import load_corpus
 from intents.engine import Engine
@@ -85,17 +86,26 @@ def run_chat(engine: Engine, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
 
 
 def run_check(folders: list[Path], out: TextIO = sys.stdout) -> int:
-    """Validate monograph folders: one line per bad file, a summary, non-zero exit when any is bad."""
+    """Validate monograph folders: one line per bad file, a summary, non-zero exit when any is bad.
+
+    Raises `CorpusError` (a one-line error, exit 2) when a folder is missing or nothing in it can be served.
+    """
     started = time.perf_counter()
     corpus = load_corpus(folders, progress=ConsoleProgress("Checking monographs"), cut_units=False)
     for issue in corpus.issues:
         out.write(f"BAD  {issue.file}: {issue.reason}\n")
     banned = sum(1 for m in corpus.entries.values() if m.is_banned)
     elapsed = time.perf_counter() - started
-    out.write(
-        f"{len(corpus.entries)} monograph(s) loaded ({banned} banned, never served), "
-        f"{len(corpus.issues)} bad file(s), in {elapsed:.2f}s\n"
-    )
-    if not corpus.entries:
-        return EXIT_BAD_FILES
+    if corpus.files:
+        out.write(
+            f"{len(corpus.entries)} monograph(s) loaded ({banned} banned, never served), "
+            f"{len(corpus.issues)} bad file(s), in {elapsed:.2f}s\n"
+        )
+    require_monographs(corpus)
     return EXIT_BAD_FILES if corpus.issues else EXIT_OK
+
+
+def skipped_summary(engine: Engine) -> str | None:
+    """One line for the console when bad files were skipped (`check` names them; the log has each)."""
+    count = len(engine.corpus.issues)
+    return f"drugbot: {count} bad monograph file(s) skipped; python -m bot check names them" if count else None

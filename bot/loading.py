@@ -23,6 +23,7 @@ from intents.corpus import (
 )
 from intents.engine import Engine
 from intents.lexicon import Lexicon, load_lexicon
+from intents.models import LoadIssue
 from intents.names import NameIndex
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,11 @@ def load_engine(
     cache_dir: Path | None = None,
     known: dict[str, FileResult] | None = None,
     defer_units: bool = False,
+    reported: Sequence[LoadIssue] = (),
 ) -> Engine:
     """Load the folders into a ready engine, reusing the index cache (or `known` parses) for unchanged files.
+
+    Each bad file is logged once: `reported` are the issues a previous load already logged (a reload's).
 
     With `defer_units`, new files are only parsed, not cut into answer units: the engine serves at once (it cuts
     a drug's units when first asked) and `complete_units` cuts the rest in the background.
@@ -68,6 +72,7 @@ def load_engine(
     corpus = load_corpus(
         folders, progress=progress, known=known or (cached.files if cached else None), cut_units=not defer_units
     )
+    report_issues(corpus, reported)
     require_monographs(corpus)
     unchanged = cached is not None and cached.signature == corpus.signature()
     names = cached.names if unchanged and cached else NameIndex.build(corpus.entries.values(), lexicon)
@@ -84,11 +89,22 @@ def load_engine(
     return engine
 
 
+def report_issues(corpus: Corpus, reported: Sequence[LoadIssue] = ()) -> None:
+    """Log the bad files, but not those `reported` already with the same reason (a reload logs only news)."""
+    before = {(i.file, i.reason) for i in reported}
+    for issue in corpus.issues:
+        if (issue.file, issue.reason) not in before:
+            log.warning("skipped monograph %s: %s", issue.file, issue.reason)
+
+
 def require_monographs(corpus: Corpus) -> None:
-    if not corpus.entries:
-        where = ", ".join(corpus.folders)
-        bad = f" ({len(corpus.issues)} file(s) skipped as broken)" if corpus.issues else ""
-        raise CorpusError(f"no valid monograph in {where}{bad}")
+    """Raise `CorpusError` when the folders hold nothing to serve, saying whether they hold no file at all."""
+    if corpus.entries:
+        return
+    where = ", ".join(corpus.folders)
+    if not corpus.files:
+        raise CorpusError(f"no monograph files (.md, .markdown, .txt) in {where}")
+    raise CorpusError(f"no valid monograph in {where} ({len(corpus.issues)} file(s) skipped as bad)")
 
 
 def settle_memory() -> None:

@@ -70,8 +70,14 @@ class EngineService:
     def _load(self, folders: Sequence[Path], current: Engine) -> Engine:
         from bot.loading import load_engine
 
+        corpus = current.corpus
         return load_engine(
-            folders, current.lexicon, cache_dir=self.cache_dir, known=current.corpus.files, defer_units=True
+            folders,
+            current.lexicon,
+            cache_dir=self.cache_dir,
+            known=corpus.files,
+            defer_units=True,
+            reported=corpus.issues,
         )
 
     async def reload(self) -> ReloadResult:

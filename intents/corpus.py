@@ -295,8 +295,6 @@ def assemble(results: Iterable[FileResult], folders: tuple[str, ...] = ()) -> Co
         corpus.entries[info.id] = info
         if result.units:
             corpus._units[info.id] = (result.units_key, result.units)
-    for issue in corpus.issues:
-        log.warning("skipped monograph %s: %s", issue.file, issue.reason)
     return corpus
 
 

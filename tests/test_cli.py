@@ -97,3 +97,38 @@ def test_no_command_and_no_token_runs_the_console_chat():
     result = run(stdin="kadcyla dose\n")
     assert "running the console chat" in result.stderr
     assert "3.6 mg/kg" in result.stdout
+
+
+def test_check_on_an_empty_folder_is_a_one_line_error_and_exit_2(tmp_path: Path):
+    result = run("check", "--seeds", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and len(result.stderr.strip().splitlines()) == 1
+    assert "no monograph files" in result.stderr
+
+
+def test_check_with_only_bad_files_names_them_and_exits_2(tmp_path: Path):
+    (tmp_path / "broken.md").write_text("no front matter", encoding="utf-8")
+    result = run("check", "--seeds", str(tmp_path))
+    assert result.returncode == 2
+    assert "BAD  " in result.stdout and "broken.md" in result.stdout
+    assert result.stderr.strip().splitlines() == [f"error: no valid monograph in {tmp_path} (1 file(s) skipped as bad)"]
+
+
+def test_check_reports_each_bad_file_once(tmp_path: Path):
+    (tmp_path / "kadcyla.md").write_bytes(SEED_FILE.read_bytes())
+    (tmp_path / "broken.md").write_text("---\ntitle: [x\n---\n", encoding="utf-8")
+    result = run("check", "--seeds", str(tmp_path))
+    assert (result.stdout + result.stderr).count("broken.md") == 1
+    assert "WARNING" not in result.stderr
+
+
+def test_ask_summarises_skipped_files_in_one_line_instead_of_loader_warnings(tmp_path: Path):
+    (tmp_path / "kadcyla.md").write_bytes(SEED_FILE.read_bytes())
+    (tmp_path / "broken.md").write_text("---\ntitle: [x\n---\n", encoding="utf-8")
+    (tmp_path / "empty.md").write_text("", encoding="utf-8")
+    result = run("ask", "--seeds", str(tmp_path), "dose of kadcyla?", env={"DRUGBOT_CACHE_DIR": "off"})
+    assert result.returncode == 0 and "3.6 mg/kg" in result.stdout
+    assert "WARNING" not in result.stderr and "broken.md" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "drugbot: 2 bad monograph file(s) skipped; python -m bot check names them"
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
 import threading
 from pathlib import Path
@@ -84,3 +85,16 @@ async def test_watcher_rebuilds_when_the_folder_changes(folder):
         assert service.reloads == 1
     finally:
         watcher.cancel()
+
+
+async def test_a_bad_file_is_logged_once_not_at_every_reload(folder, caplog):
+    (folder / "broken.md").write_text("no front matter here", encoding="utf-8")
+    caplog.set_level(logging.WARNING)
+    service = EngineService(load_engine([folder]), [folder])
+    (folder / "newamab.md").write_text(NEW, encoding="utf-8")
+    assert (await service.reload()).ok
+    (folder / "newamab.md").unlink()
+    assert (await service.reload()).ok
+    assert [r.getMessage() for r in caplog.records if "broken.md" in r.getMessage()] == [
+        f"skipped monograph {folder / 'broken.md'}: no YAML front matter (the file must start with a '---' line)"
+    ]
