@@ -4,6 +4,11 @@ Exact lookups are dictionary hits on folded n-grams. Typos use a symmetric-delet
 one letter dropped), so a lookup costs a few dictionary hits whatever the corpus size; candidates are then
 confirmed with an edit distance under a length-aware limit. The distance is optimal string alignment
 (Damerau): two neighbouring letters swapped ("kadycla") is one slip of the fingers, so it counts as one edit.
+
+The cost of a typo lookup grows with the square of the word's length (every way of dropping two letters), so
+it is bounded on both sides: names longer than `MAX_TYPO_NAME` are found exactly but never by typo, a word
+longer than the longest such name plus the typos it may hold cannot be one, word groups are only tried when
+one of their words is near a word of a longer name, and a message spends at most `MAX_TYPO_PROBES` probes.
 """
 
 from __future__ import annotations
@@ -19,6 +24,10 @@ from intents.models import Monograph
 from intents.text import fold
 
 MAX_NAME_TOKENS = 8
+MIN_TYPO_NAME = 5  # shorter names are too close to ordinary words to forgive a typo
+MAX_TYPO_NAME = 64  # longer names (a pasted paragraph as an alias) are found exactly, never by typo
+MAX_TYPO_PROBES = 20_000  # per message: gibberish of a thousand long words stays a few milliseconds
+MAX_SUGGEST_WORDS = 6  # words of an unknown message compared with every name of their length
 
 
 @dataclass(frozen=True)
@@ -41,8 +50,51 @@ def max_typos(length: int) -> int:
     return 2 if length <= 14 else 3
 
 
+def _typo_indexed(key: str) -> bool:
+    return MIN_TYPO_NAME <= len(key) <= MAX_TYPO_NAME
+
+
 def _deletes(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+def probe_count(length: int, depth: int) -> int:
+    """At most how many probes `probes` makes for a word of `length` letters (1 + n + n(n-1)/2 for two)."""
+    count, layer = 1, 1
+    for dropped in range(depth):
+        layer = layer * (length - dropped) // (dropped + 1)
+        count += layer
+    return count
+
+
+def probes(text: str, depth: int) -> set[str]:
+    """`text` and every string made from it by dropping up to `depth` letters, each set of positions once."""
+    found = {text}
+    layer = [(text, 0)]  # (string, first position it may still drop: later drops never revisit earlier ones)
+    for round_ in range(depth, 0, -1):
+        deeper = []
+        for word, start in layer:
+            for i in range(start, len(word)):
+                shorter = word[:i] + word[i + 1 :]
+                found.add(shorter)
+                if round_ > 1:
+                    deeper.append((shorter, i))
+        layer = deeper
+    return found
+
+
+@dataclass(slots=True)
+class ProbeBudget:
+    """Typo probes a message may still spend: the bound on what one message can cost."""
+
+    left: int = MAX_TYPO_PROBES
+
+    def spend(self, count: int) -> bool:
+        if count > self.left:
+            self.left = 0
+            return False
+        self.left -= count
+        return True
 
 
 @dataclass
@@ -55,6 +107,18 @@ class NameIndex:
     deletes: dict[str, set[str] | tuple[str, ...]] = field(default_factory=dict)
     by_length: dict[int, list[str]] = field(default_factory=dict)  # folded keys by length, for suggestions
 
+    def __post_init__(self) -> None:
+        self._derive()
+
+    def _derive(self) -> None:
+        """Tables read from the keys (not stored in the cache): the longest typo name, words of longer names."""
+        keys = [k for k in self.exact if _typo_indexed(k)]
+        self.longest: int = max(map(len, keys), default=0)
+        multi = [k.split() for k in keys if " " in k]
+        words = {w for key in multi for w in key}
+        self.name_words: frozenset[str] = frozenset(words | {d for w in words if len(w) >= 3 for d in _deletes(w)})
+        self.name_leads: frozenset[str] = frozenset(" ".join(key[:n]) for key in multi for n in range(1, len(key)))
+
     @classmethod
     def build(cls, monographs: Iterable[Monograph], lexicon: Lexicon) -> NameIndex:
         index = cls()
@@ -63,6 +127,7 @@ class NameIndex:
             for name in names:
                 index.add(name, mono.id, lexicon)
         index.compact()
+        index._derive()
         return index
 
     def compact(self) -> None:
@@ -80,7 +145,7 @@ class NameIndex:
         compact = key.replace(" ", "")
         if len(words) > 1 and len(compact) <= 12:
             self._put(self.exact, compact, drug_id)
-        if len(key) >= 5:
+        if _typo_indexed(key):
             self._put(self.deletes, key, key)
             for variant in _deletes(key):
                 self._put(self.deletes, variant, key)
@@ -101,23 +166,26 @@ class NameIndex:
 
     # --- lookups -------------------------------------------------------------------------------------
 
-    def fuzzy_keys(self, text: str) -> list[tuple[str, int]]:
+    def fuzzy_keys(self, text: str, budget: ProbeBudget | None = None) -> list[tuple[str, int]]:
         """Name keys within the typo limit of `text`, closest first."""
         limit = max_typos(len(text))
-        if not limit:
+        if not limit or len(text) > self.longest + limit:
             return []
-        probes = {text} | _deletes(text)
-        if limit >= 2:
-            for variant in list(probes):
-                probes |= _deletes(variant)
+        depth = min(limit, 2)
+        if budget is not None and not budget.spend(probe_count(len(text), depth)):
+            return []
         found: dict[str, int] = {}
-        for probe in probes:
+        for probe in probes(text, depth):
             for key in self.deletes.get(probe, ()):
                 if key not in found:
                     found[key] = OSA.distance(text, key, score_cutoff=limit + 1)
         return sorted(
             ((k, d) for k, d in found.items() if d <= min(limit, max_typos(len(k)))), key=lambda kd: (kd[1], kd[0])
         )
+
+    def near_name_word(self, word: str) -> bool:
+        """True when `word` is a word of a multi-word name, or one typo from one."""
+        return word in self.name_words or (len(word) >= 3 and not self.name_words.isdisjoint(_deletes(word)))
 
     def exact_mentions(self, words: list[str]) -> list[Mention]:
         """Exact names, longest first ("trastuzumab emtansine" before "trastuzumab")."""
@@ -148,6 +216,13 @@ class NameIndex:
         found = list(self.exact_mentions(words) if exact is None else exact)
         used = {i for m in found for i in range(m.start, m.end)}
         n_words = len(words)
+        budget = ProbeBudget()
+        near: dict[int, bool] = {}
+
+        def near_name(i: int) -> bool:
+            if i not in near:
+                near[i] = self.near_name_word(words[i])
+            return near[i]
 
         def candidate(i: int, n: int) -> bool:
             span = range(i, i + n)
@@ -157,11 +232,15 @@ class NameIndex:
 
         # 1b. an exact name followed by a misspelt rest of a longer name ("trastuzumab emtansin")
         for index, mention in enumerate(found):
+            if " ".join(words[mention.start : mention.end]) not in self.name_leads:
+                continue  # no longer name starts with this one
             for extra in (2, 1):
                 if mention.end + extra > n_words or not candidate(mention.end, extra):
                     continue
                 text = " ".join(words[mention.start : mention.end + extra])
-                keys = [(k, d) for k, d in self.fuzzy_keys(text) if len(k.split()) > mention.end - mention.start]
+                keys = [
+                    (k, d) for k, d in self.fuzzy_keys(text, budget) if len(k.split()) > mention.end - mention.start
+                ]
                 if keys:
                     best = keys[0][1]
                     ids = sorted({d for k, dist in keys if dist == best for d in self.exact[k]})
@@ -169,13 +248,14 @@ class NameIndex:
                     used |= set(range(mention.end, mention.end + extra))
                     break
 
-        # 2. typos of whole names, over words that are no English word, no stop word, no lexicon phrase
+        # 2. typos of whole names, over words that are no English word, no stop word, no lexicon phrase;
+        # two or three words only when one is near a word of a longer name (a typo or two leaves one so)
         for n in range(min(3, n_words), 0, -1):
             for i in range(n_words - n + 1):
-                if not candidate(i, n):
+                if not candidate(i, n) or (n > 1 and not any(near_name(j) for j in range(i, i + n))):
                     continue
                 text = " ".join(words[i : i + n])
-                keys = self.fuzzy_keys(text)
+                keys = self.fuzzy_keys(text, budget)
                 if not keys:
                     continue
                 best = keys[0][1]
@@ -197,15 +277,15 @@ class NameIndex:
     def suggest(self, words: list[str], lexicon: Lexicon, allowed: set[str], limit: int = 3) -> list[str]:
         """Drug ids whose names are close to an unknown word of the message, for an `unknown` reply.
 
-        Only names of about the word's length are compared, so the cost stays flat as the corpus grows.
+        Only names of about the word's length are compared, and only the first `MAX_SUGGEST_WORDS` words that
+        could be names, so a long message of unknown words costs no more than a short one.
         """
         if not self.by_length:
             for key in self.exact:
                 self.by_length.setdefault(len(key), []).append(key)
         scores: dict[str, float] = {}
-        for word in words:
-            if len(word) < 4 or word in lexicon.english or word in lexicon.stopwords:
-                continue
+        unknown = [w for w in dict.fromkeys(words) if len(w) >= 4 and w not in lexicon.english]
+        for word in [w for w in unknown if w not in lexicon.stopwords][:MAX_SUGGEST_WORDS]:
             spread = max(2, len(word) // 4)
             keys = [k for n in range(len(word) - spread, len(word) + spread + 1) for k in self.by_length.get(n, ())]
             for key, score, _ in process.extract(word, keys, scorer=fuzz.ratio, score_cutoff=72, limit=8):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import random
+import string
+
 import pytest
 
+import intents.names as names_module
 from intents.matcher import match
 from intents.models import Monograph
-from intents.names import NameIndex
+from intents.names import MAX_TYPO_PROBES, NameIndex, ProbeBudget, probe_count, probes
 from intents.text import fold, tokens
 from tests.conftest import ask
 
@@ -58,3 +62,46 @@ def test_look_alikes_in_a_monograph_name_meet_the_latin_spelling(lexicon):
 @pytest.mark.parametrize("text", ["привет", "доза кадсила"])
 def test_cyrillic_words_with_letters_of_their_own_stay_cyrillic(text):
     assert fold(text) == ""
+
+
+def random_letters(rng: random.Random, count: int) -> str:
+    return "".join(rng.choice(string.ascii_lowercase) for _ in range(count))
+
+
+def test_dropping_letters_makes_each_probe_once_and_no_more_than_counted():
+    word = "trastuzumab emtansine"
+    made = probes(word, 2)
+    assert len(made) <= probe_count(len(word), 2) == 1 + 21 + 21 * 20 // 2
+    assert word in made and "trastuzumabemtansin" in made and "rastuzumab emtansine" in made
+
+
+def test_a_word_longer_than_any_name_costs_no_typo_probes(seed_engine):
+    budget = ProbeBudget()
+    word = "kadcyla" + random_letters(random.Random(1), 990)
+    assert seed_engine.names.fuzzy_keys(word, budget) == [] and budget.left == MAX_TYPO_PROBES
+
+
+@pytest.mark.parametrize("size", [8, 15, 21, 40])
+def test_one_message_spends_a_bounded_number_of_typo_probes(stubs_engine, monkeypatch, size):
+    made: list[int] = []
+
+    def counting(text: str, depth: int) -> set[str]:
+        found = probes(text, depth)
+        made.append(len(found))
+        return found
+
+    monkeypatch.setattr(names_module, "probes", counting)
+    rng = random.Random(size)
+    message = " ".join(random_letters(rng, size) for _ in range(1000 // (size + 1)))
+    match(message, stubs_engine.names, stubs_engine.lexicon)
+    assert sum(made) <= MAX_TYPO_PROBES
+
+
+def test_a_huge_alias_is_found_exactly_without_a_typo_index_of_its_square(lexicon):
+    alias = "Velorimab" + "x" * 30_000
+    plain = Monograph(id="velorimab", title="Velorimab", names=("Velorimab",))
+    huge = Monograph(id="velorimab", title="Velorimab", names=("Velorimab", alias))
+    index = NameIndex.build([huge], lexicon)
+    assert index.exact[fold(alias)] == ("velorimab",)
+    assert index.deletes == NameIndex.build([plain], lexicon).deletes
+    assert index.fuzzy_keys("velorimb") == [("velorimab", 1)]
