@@ -153,7 +153,8 @@ class Engine:
         if not served:
             banned = self.corpus.get(ids[0]) if ids else None
             return self._refuse_banned(query, banned) if banned else self._unknown(query, intent)
-        if len(served) > 1 or focus.how == "partial":
+        # a name as close to a banned drug as to a served one asks (offering only the served one), never guesses
+        if len(served) > 1 or focus.how == "partial" or len(served) < len(ids):
             return self._clarify(query, intent, served)
         if focus.start in intent.name_tail:
             # "velorimab vedotin" with only Velorimab loaded: say so and ask, never answer the shorter name

@@ -8,11 +8,13 @@ import string
 import pytest
 
 import intents.names as names_module
+from intents.corpus import load_corpus
+from intents.engine import Engine
 from intents.matcher import match
 from intents.models import Monograph
 from intents.names import MAX_TYPO_PROBES, NameIndex, ProbeBudget, probe_count, probes
 from intents.text import fold, tokens
-from tests.conftest import ask
+from tests.conftest import FICTIONAL, STUBS, ask
 
 KADCYLA = ("trastuzumab-emtansine",)
 
@@ -105,3 +107,24 @@ def test_a_huge_alias_is_found_exactly_without_a_typo_index_of_its_square(lexico
     assert index.exact[fold(alias)] == ("velorimab",)
     assert index.deletes == NameIndex.build([plain], lexicon).deletes
     assert index.fuzzy_keys("velorimb") == [("velorimab", 1)]
+
+
+@pytest.fixture(scope="module")
+def banned_near_engine(lexicon):
+    """The fictional drugs beside the shared stubs: served Velorimab is one letter from banned Zelvorimab."""
+    if not STUBS.is_dir():
+        pytest.skip("../shared/eval/stubs is not beside the project")
+    return Engine(load_corpus([FICTIONAL, STUBS]), lexicon)
+
+
+def test_a_typo_as_close_to_a_banned_drug_as_to_a_served_one_asks(banned_near_engine):
+    reply, context = banned_near_engine.respond("zelorimab dose")
+    assert reply.kind == "clarify" and reply.drug is None
+    assert reply.candidates == ["Velorimab"] and "zelvorimab" not in reply.text.lower()
+    picked, _ = banned_near_engine.pick("velorimab", context)
+    assert picked.drug == "Velorimab" and picked.topic == "dosage"
+
+
+def test_the_banned_drug_itself_is_still_refused(banned_near_engine):
+    assert ask(banned_near_engine, "zelvorimab dose").kind == "refuse"
+    assert ask(banned_near_engine, "velorimab dose").drug == "Velorimab"
