@@ -111,7 +111,11 @@ class FakeBotApi:
     """Start with `await api.start()`; point PTB at `api.base_url`; push updates; read `api.calls`."""
 
     def __init__(
-        self, token: str = "123456:TEST-TOKEN", latency: dict[str, float] | None = None, validate: bool = True
+        self,
+        token: str = "123456:TEST-TOKEN",
+        latency: dict[str, float] | None = None,
+        validate: bool = True,
+        port: int = 0,
     ) -> None:
         self.token = token
         self.validate = validate  # benchmarks may switch off the (costly) parameter checks
@@ -128,7 +132,7 @@ class FakeBotApi:
         self._new_update = asyncio.Event()
         self._call_event = asyncio.Event()
         self._runner: web.AppRunner | None = None
-        self.port = 0
+        self.port = port  # 0: any free port
         self.record = True
         self.handlers: dict[str, Callable[[dict[str, Any]], Any]] = {
             "getMe": self._get_me,
@@ -161,7 +165,7 @@ class FakeBotApi:
         app.router.add_post("/control/reset", self._control_reset)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
@@ -175,6 +179,10 @@ class FakeBotApi:
     def fail(self, method: str, status: int, retry_after: int | None = None, times: int = 1) -> None:
         """Make the next `times` calls of `method` fail with `status` (429 carries retry_after)."""
         self.faults.append(Fault(method, status, retry_after, times))
+
+    def drop_method(self, method: str) -> None:
+        """Answer `method` as a server without it does (404 "method not found"), e.g. setMyCommands."""
+        self.handlers.pop(method, None)
 
     def user(self, user_id: int = 42, name: str = "Ana") -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": name, "username": name.lower()}

@@ -371,3 +371,15 @@ async def test_real_process_polls_answers_and_flushes_context_on_sigterm(api, tm
     assert b"Traceback" not in stderr
     saved = pickle.loads(state.read_bytes())
     assert saved["chat_data"][4242]["ctx"]["drug_id"] == "trastuzumab-emtansine"
+
+
+async def test_server_without_set_my_commands_is_one_warning_and_no_retries(api, tmp_path, caplog):
+    api.drop_method("setMyCommands")
+    with caplog.at_level("WARNING"):
+        async with running_bot(api, tmp_path):
+            api.push_text("dose of kadcyla?")
+            await api.wait_for("sendMessage")
+    assert len(api.calls_of("setMyCommands")) == 1
+    problems = [r for r in caplog.records if r.levelno >= 30]
+    assert len(problems) == 1 and "setMyCommands" in problems[0].getMessage(), [r.getMessage() for r in problems]
+    assert problems[0].levelname == "WARNING"

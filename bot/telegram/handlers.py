@@ -10,7 +10,7 @@ import html
 import logging
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
-from telegram.error import NetworkError, RetryAfter, TelegramError
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -27,7 +27,7 @@ from bot.telegram.admin import Admin
 from bot.telegram.groups import Groups
 from bot.telegram.inline import Inline
 from bot.telegram.private import Conversation
-from bot.telegram.sending import Responder, with_retry
+from bot.telegram.sending import Responder
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,12 @@ GROUP_COMMANDS = [
     BotCommand("drug", "Ask about a drug: /drug kadcyla dose"),
     BotCommand("help", "How to ask me in a group"),
 ]
+
+
+def unsupported(exc: TelegramError) -> bool:
+    """Whether a call failed because the server lacks the method (404 after getMe worked, or 501)."""
+    text = exc.message.lower()
+    return isinstance(exc, InvalidToken) or "not implemented" in text or "method not found" in text
 
 
 class DrugBot:
@@ -75,15 +81,23 @@ class DrugBot:
         app.add_error_handler(self.on_error)
 
     async def post_init(self, app: Application) -> None:
-        """Register the command menus (private and group scopes)."""
-        await with_retry(
-            lambda: app.bot.set_my_commands(PRIVATE_COMMANDS, scope=BotCommandScopeAllPrivateChats()),
-            "setMyCommands(private)",
-        )
-        await with_retry(
-            lambda: app.bot.set_my_commands(GROUP_COMMANDS, scope=BotCommandScopeAllGroupChats()),
-            "setMyCommands(groups)",
-        )
+        """Register the command menus (private and group scopes).
+
+        Menus are a convenience: a server without setMyCommands (a test server, an old self-hosted one) gets
+        one WARNING and no retries, and any other failure is a WARNING per menu; the bot starts either way.
+        """
+        menus = [
+            ("private", PRIVATE_COMMANDS, BotCommandScopeAllPrivateChats()),
+            ("groups", GROUP_COMMANDS, BotCommandScopeAllGroupChats()),
+        ]
+        for name, commands, scope in menus:
+            try:
+                await app.bot.set_my_commands(commands, scope=scope)
+            except TelegramError as exc:
+                if unsupported(exc):
+                    log.warning("the Bot API server has no setMyCommands (%s): no command menus", exc.message)
+                    return
+                log.warning("could not set the %s command menu: %s", name, exc.message)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log every error with its update; a user sees at most a polite line, never a traceback."""
