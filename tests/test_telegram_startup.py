@@ -42,8 +42,9 @@ async def start_bot(cwd: Path, *args: str, env: dict[str, str] | None = None) ->
     )
 
 
-async def stop_bot(proc: asyncio.subprocess.Process) -> tuple[int, str]:
-    if proc.returncode is None:
+async def stop_bot(proc: asyncio.subprocess.Process, terminate: bool = True) -> tuple[int, str]:
+    """SIGTERM the bot (or, with `terminate=False`, wait for it to exit by itself); kill it after 30 s."""
+    if terminate and proc.returncode is None:
         proc.send_signal(signal.SIGTERM)
     try:
         _, stderr = await asyncio.wait_for(proc.communicate(), timeout=30)
@@ -78,7 +79,7 @@ async def test_rejected_token_is_one_line_naming_the_cause(api, tmp_path):
     wrong = "123456:WRONG-secret-token"
     env = clean_env(TELEGRAM_BOT_TOKEN=wrong, DRUGBOT_API_BASE_URL=api.base_url, DRUGBOT_WATCH_SEEDS="false")
     proc = await start_bot(tmp_path, "telegram", env=env)
-    code, stderr = await stop_bot_when_done(proc)
+    code, stderr = await stop_bot(proc, terminate=False)
     assert code == 2
     lines = stderr.strip().splitlines()
     assert len(lines) == 1, stderr
@@ -95,7 +96,7 @@ async def test_token_never_appears_in_debug_logs(api, tmp_path):
         DRUGBOT_WATCH_SEEDS="false",
     )
     proc = await start_bot(tmp_path, "telegram", env=env)
-    code, stderr = await stop_bot_when_done(proc)
+    code, stderr = await stop_bot(proc, terminate=False)
     assert code == 2
     assert "/bot<token>/getMe" in stderr  # httpx's request line, masked
     assert wrong not in stderr and "WRONG-secret" not in stderr
@@ -150,12 +151,3 @@ async def test_unreachable_server_is_waited_for_then_served(tmp_path):
     assert code == 0, stderr
     assert "Traceback" not in stderr and server.token not in line + stderr
 
-
-async def stop_bot_when_done(proc: asyncio.subprocess.Process) -> tuple[int, str]:
-    """Wait for a process that should exit by itself (killing it after 30 s)."""
-    try:
-        _, stderr = await asyncio.wait_for(proc.communicate(), timeout=30)
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-    return proc.returncode or 0, stderr.decode()
