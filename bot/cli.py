@@ -94,12 +94,15 @@ def run_check(folders: list[Path], out: TextIO = sys.stdout) -> int:
     corpus = load_corpus(folders, progress=ConsoleProgress("Checking monographs"), cut_units=False)
     for issue in corpus.issues:
         out.write(f"BAD  {issue.file}: {issue.reason}\n")
+    warnings = [(r.path, w) for r in corpus.files.values() for w in r.warnings]
+    for path, warning in warnings:
+        out.write(f"WARN {path}: {warning}\n")
     banned = sum(1 for m in corpus.entries.values() if m.is_banned)
     elapsed = time.perf_counter() - started
     if corpus.files:
         out.write(
             f"{len(corpus.entries)} monograph(s) loaded ({banned} banned, never served), "
-            f"{len(corpus.issues)} bad file(s), in {elapsed:.2f}s\n"
+            f"{len(corpus.issues)} bad file(s), {len(warnings)} warning(s), in {elapsed:.2f}s\n"
         )
     require_monographs(corpus)
     return EXIT_BAD_FILES if corpus.issues else EXIT_OK

@@ -24,9 +24,10 @@ from intents.names import NameIndex
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 _SHAPING_CODE = (
     "parser.py",
+    "front_matter.py",
     "names.py",
     "text.py",
     "models.py",
@@ -89,7 +90,7 @@ class IndexCache:
                 log.info("index cache %s is from another version or lexicon: rebuilding it", self.path)
                 return None
             files = {}
-            for path, size, mtime_ns, info, error, units, units_key in data["files"]:
+            for path, size, mtime_ns, info, error, units, units_key, warnings in data["files"]:
                 files[path] = FileResult(
                     path,
                     size,
@@ -98,6 +99,7 @@ class IndexCache:
                     error=error,
                     units=units,
                     units_key=units_key,
+                    warnings=warnings,
                 )
             names = NameIndex(**data["names"])
             return CachedIndex(files=files, signature=data["signature"], names=names)
@@ -120,6 +122,7 @@ class IndexCache:
                     r.error,
                     r.units,
                     r.units_key,
+                    r.warnings,
                 )
                 for r in corpus.files.values()
             ],

@@ -66,6 +66,7 @@ class FileResult:
     error: str | None = None
     units: bytes | None = None  # the monograph's answer units, cut with the lexicon `units_key` names
     units_key: str = ""
+    warnings: tuple[str, ...] = ()  # what is wrong but does not stop the file being served (for `check`)
 
 
 def info_of(mono: Monograph) -> MonographInfo:
@@ -146,8 +147,8 @@ def monograph_files(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def read_monograph_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Monograph:
-    """Read and parse one file; every failure is a `MonographError` with a reason."""
+def read_monograph_file(path: Path, max_bytes: int = MAX_FILE_BYTES, warnings: list[str] | None = None) -> Monograph:
+    """Read and parse one file; every failure is a `MonographError` with a reason, other faults go to `warnings`."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -161,7 +162,7 @@ def read_monograph_file(path: Path, max_bytes: int = MAX_FILE_BYTES) -> Monograp
         raise MonographError(f"not UTF-8 text (bad byte at offset {exc.start})") from None
     if "\x00" in text:
         raise MonographError("binary file (contains NUL bytes)")
-    return parse_monograph(text, source=str(path))
+    return parse_monograph(text, source=str(path), warnings=warnings)
 
 
 _lexicon: Lexicon | None = None
@@ -176,13 +177,16 @@ def _default_lexicon() -> Lexicon:
 
 def parse_file(path: str, size: int = -1, mtime_ns: int = -1, cut_units: bool = True) -> FileResult:
     """Parse one file into a `FileResult`, its answer units cut too; never raises (runs in worker processes)."""
+    warnings: list[str] = []
     try:
-        mono = read_monograph_file(Path(path))
+        mono = read_monograph_file(Path(path), warnings=warnings)
         if not cut_units:  # `check` only validates
-            return FileResult(path, size, mtime_ns, info=info_of(mono))
+            return FileResult(path, size, mtime_ns, info=info_of(mono), warnings=tuple(warnings))
         lexicon = _default_lexicon()
         units = pack_units(build_units(mono, lexicon))
-        return FileResult(path, size, mtime_ns, info=info_of(mono), units=units, units_key=lexicon.key)
+        return FileResult(
+            path, size, mtime_ns, info=info_of(mono), units=units, units_key=lexicon.key, warnings=tuple(warnings)
+        )
     except MonographError as exc:
         return FileResult(path, size, mtime_ns, error=str(exc))
     except Exception as exc:  # a parser bug must not take the other files down

@@ -6,15 +6,11 @@ monograph are never changed. A file that cannot be served raises `MonographError
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from typing import Any
 
-import frontmatter
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-
+from intents.front_matter import FrontMatterError, read_front_matter
 from intents.models import Block, FaqPair, Monograph, Section
 from intents.text import fold, strip_markup
 
@@ -31,54 +27,10 @@ _A_PREFIX = re.compile(r"^\s*(?:\*\*)?\s*A\s*:\s*(?:\*\*)?\s*", re.IGNORECASE)
 # Names in Alternate Names are separated by commas or semicolons; "and" belongs to combination names.
 _NAME_SPLIT = re.compile(r"\s*(?:[,;]|\s/\s)\s*")
 _PARENS = re.compile(r"\s*\([^)]*\)")
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class MonographError(ValueError):
     """A file that cannot be served; the message is the reason shown to operators."""
-
-
-class _FaqIn(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-    q: str
-    a: str = ""
-
-
-class FrontMatter(BaseModel):
-    """The front-matter keys the bot reads; others are kept out of the way, not rejected."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    title: str
-    description: str = ""
-    is_banned: bool = False
-    lastModified: str | None = None
-    faqs: list[_FaqIn] = []
-    aliases: list[str] = []
-
-    @field_validator("title")
-    @classmethod
-    def _title_not_blank(cls, value: str) -> str:
-        if not strip_markup(value):
-            raise ValueError("title is empty")
-        return strip_markup(value)
-
-    @field_validator("lastModified", mode="before")
-    @classmethod
-    def _date_to_text(cls, value: Any) -> Any:
-        if isinstance(value, dt.date | dt.datetime):
-            return value.isoformat()
-        return value
-
-    @field_validator("description", mode="before")
-    @classmethod
-    def _none_is_empty(cls, value: Any) -> Any:
-        return "" if value is None else value
-
-    @field_validator("faqs", "aliases", mode="before")
-    @classmethod
-    def _none_is_empty_list(cls, value: Any) -> Any:
-        return [] if value is None else value
 
 
 def slug_for(title: str) -> str:
@@ -264,34 +216,22 @@ def _alternate_names(sections: tuple[Section, ...]) -> tuple[list[str], list[str
     return names, brands
 
 
-def parse_monograph(text: str, source: str = "") -> Monograph:
+def parse_monograph(text: str, source: str = "", warnings: list[str] | None = None) -> Monograph:
     """Parse the text of one monograph file; raise `MonographError` when it cannot be served.
+
+    What is wrong but does not stop the file being served (an unknown front-matter key) goes to `warnings`.
 
     The front matter is validated; the body is built from plain dataclasses and the `Monograph` is assembled
     without re-validation, since this parser makes every field itself with the right types.
     """
     if not text.strip():
         raise MonographError("file is empty")
-    if not text.lstrip("\ufeff").startswith("---"):
-        raise MonographError("no YAML front matter (the file must start with a '---' line)")
     try:
-        post = frontmatter.loads(text.lstrip("\ufeff"), Loader=_YAML_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise MonographError(f"front matter is not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
-    except Exception as exc:  # python-frontmatter raises plain errors for odd delimiters
-        raise MonographError(f"front matter could not be read: {exc}") from None
-    if not post.metadata:
-        raise MonographError("front matter is empty or not closed with a '---' line")
-    try:
-        meta = FrontMatter.model_validate(post.metadata)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "front matter"
-        raise MonographError(f"front matter field '{where}': {first['msg']}") from None
+        meta, body = read_front_matter(text, warnings)
+    except FrontMatterError as exc:
+        raise MonographError(str(exc)) from None
 
-    sections, body_faqs, faq_heading = _parse_sections(post.content)
+    sections, body_faqs, faq_heading = _parse_sections(body)
 
     faqs: list[FaqPair] = []
     seen: set[str] = set()

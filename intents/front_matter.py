@@ -1,0 +1,212 @@
+"""The YAML front matter of a monograph file: split from the body, read strictly, validated.
+
+The ban is the one field a mistake in must never serve a drug, so the schema is strict about it: a key that
+looks like `is_banned` but is not it (`isBanned`, `banned`, `is_baned`, `"is_banned "`), an `is_banned`
+nested under another key, a value that is not a YAML boolean, and any key given twice (YAML would silently keep
+the last) make the file bad. Other unknown keys are only warned about. Names longer than `MAX_NAME_CHARS` are
+refused: every name is indexed with its typo variants, which cost memory quadratic in its length.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError, field_validator
+from rapidfuzz.distance import OSA
+
+from intents.text import strip_markup
+
+MAX_NAME_CHARS = 200  # a title or alias longer than this is no name (a pasted paragraph)
+MAX_NESTING = 64  # deeper YAML is refused before it reaches the C composer, which recurses once per level
+# ... and crashes the process past about 20,000 levels. Each level needs one of `[{:?-`: with fewer of them than
+# this the nesting cannot get near, and only bigger front matters have their nesting measured.
+_MEASURED_FROM = 5_000
+BAN_KEY = "is_banned"
+
+_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_NESTING_MARKS = re.compile(r"[\[{:?-]")
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class FrontMatterError(ValueError):
+    """The front matter cannot be served; the message says why, for the person editing the file."""
+
+
+class _FaqIn(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    q: str
+    a: str = ""
+
+
+class FrontMatter(BaseModel):
+    """The front-matter keys the bot reads; unknown ones are reported as warnings by `read_front_matter`."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    title: str
+    description: str = ""
+    is_banned: StrictBool = False  # a YAML boolean only: "true" in quotes, 1 or null are refused
+    lastModified: str | None = None
+    faqs: list[_FaqIn] = []
+    aliases: list[str] = []
+
+    @field_validator("title")
+    @classmethod
+    def _title_not_blank(cls, value: str) -> str:
+        if not strip_markup(value):
+            raise ValueError("title is empty")
+        return strip_markup(value)
+
+    @field_validator("lastModified", mode="before")
+    @classmethod
+    def _date_to_text(cls, value: Any) -> Any:
+        if isinstance(value, dt.date | dt.datetime):
+            return value.isoformat()
+        return value
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+    @field_validator("faqs", "aliases", mode="before")
+    @classmethod
+    def _none_is_empty_list(cls, value: Any) -> Any:
+        return [] if value is None else value
+
+
+KNOWN_KEYS = frozenset(FrontMatter.model_fields)
+
+
+class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe YAML that refuses a key given twice in one mapping instead of keeping the last."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        if len(mapping) < len(node.value):  # merge keys are flattened into node.value first
+            first: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                line = key_node.start_mark.line + 1
+                if key in first:
+                    raise FrontMatterError(
+                        f"front matter key '{key}' is given twice (lines {first[key]} and {line}); "
+                        "YAML would silently keep the last"
+                    )
+                first[key] = line
+        return mapping
+
+
+def split_front_matter(text: str) -> tuple[str, str]:
+    """(front matter, body) of a file that starts with a `---` line."""
+    text = text.lstrip("\ufeff").strip()
+    if not text.startswith("---"):
+        raise FrontMatterError("no YAML front matter (the file must start with a '---' line)")
+    parts = _BOUNDARY.split(text, 2)
+    if len(parts) < 3:
+        raise FrontMatterError("front matter is not closed with a '---' line")
+    return parts[1], parts[2].strip()
+
+
+def _nesting(front: str) -> int:
+    """How deep the YAML nests, read from parser events (the composer recurses, the parser does not)."""
+    depth = deepest = 0
+    for event in yaml.parse(front, Loader=_BaseLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_NESTING:
+                break
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return deepest
+
+
+def _load_yaml(front: str) -> Any:
+    try:
+        if len(_NESTING_MARKS.findall(front)) > _MEASURED_FROM and _nesting(front) > MAX_NESTING:
+            raise FrontMatterError(f"front matter nests more than {MAX_NESTING} levels deep")
+        return yaml.load(front, Loader=_StrictLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise FrontMatterError(f"front matter is not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+    except RecursionError:
+        raise FrontMatterError(f"front matter nests more than {MAX_NESTING} levels deep") from None
+
+
+def _squashed(key: object) -> str:
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", str(key)).casefold())
+
+
+def looks_like_ban_key(key: object) -> bool:
+    """A key that means the ban but is not spelt `is_banned` exactly (case, separators, a typo or two)."""
+    squashed = _squashed(key)
+    return "ban" in squashed or OSA.distance(squashed, "isbanned") <= 2
+
+
+def _check_keys(meta: dict[Any, Any], warnings: list[str]) -> None:
+    """Refuse ban-like keys that are not the top-level `is_banned`; warn about other unknown keys."""
+    for key in meta:
+        if key == BAN_KEY:
+            continue
+        if looks_like_ban_key(key):
+            raise FrontMatterError(f"front matter key '{key}' looks like a misspelt '{BAN_KEY}': spell it {BAN_KEY}")
+        if key not in KNOWN_KEYS:
+            warnings.append(f"unknown front matter key '{key}' is ignored")
+    # nested values, walked without recursion and each container once (YAML aliases can share and loop)
+    seen: set[int] = set()
+    stack: list[tuple[str, Any]] = [(str(key), value) for key, value in meta.items()]
+    while stack:
+        top, value = stack.pop()
+        if not isinstance(value, dict | list) or id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, dict):
+            for key in value:
+                if key == BAN_KEY or looks_like_ban_key(key):
+                    raise FrontMatterError(f"'{key}' under '{top}': {BAN_KEY} must be a top-level key")
+            stack.extend((top, v) for v in value.values())
+        else:
+            stack.extend((top, v) for v in value)
+
+
+def _check_names(meta: FrontMatter, warnings: list[str]) -> FrontMatter:
+    if len(meta.title) > MAX_NAME_CHARS:
+        raise FrontMatterError(f"title is {len(meta.title):,} characters long; names are limited to {MAX_NAME_CHARS}")
+    kept = []
+    for alias in meta.aliases:
+        if len(alias) > MAX_NAME_CHARS:
+            warnings.append(
+                f"alias '{alias[:40]}…' ({len(alias):,} characters) dropped: names are limited to {MAX_NAME_CHARS}"
+            )
+        else:
+            kept.append(alias)
+    return meta if len(kept) == len(meta.aliases) else meta.model_copy(update={"aliases": kept})
+
+
+def read_front_matter(text: str, warnings: list[str] | None = None) -> tuple[FrontMatter, str]:
+    """The validated front matter and the body of a monograph file; raises `FrontMatterError` with a reason.
+
+    What is wrong but not fatal (an unknown key, an alias too long) is appended to `warnings`.
+    """
+    warnings = warnings if warnings is not None else []
+    front, body = split_front_matter(text)
+    meta = _load_yaml(front)
+    if not meta:
+        raise FrontMatterError("front matter is empty")
+    if not isinstance(meta, dict):
+        raise FrontMatterError("front matter is not a mapping of keys ('title: ...')")
+    _check_keys(meta, warnings)
+    try:
+        validated = FrontMatter.model_validate(meta)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "front matter"
+        raise FrontMatterError(f"front matter field '{where}': {first['msg']}") from None
+    return _check_names(validated, warnings), body
