@@ -15,6 +15,9 @@ from intents.models import Block, FaqPair, Monograph, Section
 from intents.text import fold, strip_markup
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# Bullets nested deeper than this are kept, as siblings at this depth: every stage that walks the tree recurses
+# once per level, and a thousand levels would exhaust Python's stack.
+MAX_BULLET_DEPTH = 32
 
 _HEADING = re.compile(r"^(#{2,4})\s+(.*?)\s*#*\s*$")
 _BULLET = re.compile(r"^(\s*)[-*+•]\s+(.*)$")
@@ -101,6 +104,8 @@ def _parse_blocks(lines: list[str]) -> tuple[Block, ...]:
                 body = labelled.group("text") if labelled.group("label") else labelled.group("text2")
             node = {"kind": "bullet", "label": label or None, "text": [body or ""], "children": [], "indent": indent}
             while stack and stack[-1]["indent"] >= indent:
+                stack.pop()
+            if len(stack) >= MAX_BULLET_DEPTH:
                 stack.pop()
             (stack[-1]["children"] if stack else roots).append(node)
             stack.append(node)
@@ -250,9 +255,12 @@ def parse_monograph(text: str, source: str = "", warnings: list[str] | None = No
 
     alt_names, brands = _alternate_names(sections)
     names: list[str] = []
+    folded: set[str] = {""}
     for name in [meta.title, *alt_names, *brands, *meta.aliases]:
         name = " ".join(name.replace("®", "").replace("™", "").split())
-        if name and fold(name) and fold(name) not in {fold(n) for n in names}:
+        key = fold(name)
+        if key not in folded:
+            folded.add(key)
             names.append(name)
 
     if not sections and not faqs:

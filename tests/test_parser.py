@@ -124,3 +124,34 @@ def test_aliases_from_front_matter_are_names():
 def test_broken_files_raise_a_reason(text, reason):
     with pytest.raises(MonographError, match=reason):
         parse_monograph(text)
+
+
+def test_deeply_nested_bullets_are_kept_without_recursion_errors(tmp_path):
+    from intents.corpus import load_corpus
+    from intents.engine import Engine
+    from intents.lexicon import load_lexicon
+
+    bullets = "".join(f"{'  ' * i}- Fictomab level {i} note.\n" for i in range(1_200))
+    (tmp_path / "deep.md").write_text(f"---\ntitle: Fictomab\n---\n## Dosage\n\n{bullets}", encoding="utf-8")
+    corpus = load_corpus([tmp_path])
+    assert corpus.issues == [] and list(corpus.entries) == ["fictomab"]
+    reply, _ = Engine(corpus, load_lexicon()).respond("fictomab dose")
+    assert "Fictomab level 0 note." in reply.text and "Fictomab level 1199 note." in reply.text
+
+
+def test_many_brand_names_are_deduplicated_in_linear_time(monkeypatch):
+    import intents.parser
+    from intents.text import fold
+
+    calls = 0
+
+    def counting_fold(text: str) -> str:
+        nonlocal calls
+        calls += 1
+        return fold(text)
+
+    monkeypatch.setattr(intents.parser, "fold", counting_fold)
+    brands = ", ".join(f"Brand{i:04d}" for i in range(2_000))
+    mono = parse_monograph(f"---\ntitle: Fictomab\n---\n## Alternate Names\n- **Brand Names:** {brands}, Brand0001\n")
+    assert len(mono.brands) == 2_000 and len(mono.names) == 2_001
+    assert calls < 10 * 2_000
