@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     watch_interval: float = Field(default=5.0, ge=0.2, le=3600, validation_alias="DRUGBOT_WATCH_INTERVAL")
     cache_dir: str = Field(default="", validation_alias="DRUGBOT_CACHE_DIR")
     health_file: Path | None = Field(default=None, validation_alias="DRUGBOT_HEALTH_FILE")
+    error_chat_id: int | None = Field(default=None, validation_alias="DRUGBOT_ERROR_CHAT_ID")
     log_level: str = Field(default="INFO", validation_alias="DRUGBOT_LOG_LEVEL")
 
     @field_validator("seeds_dir", mode="before")
@@ -58,6 +59,11 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError("must be Telegram user ids (numbers) separated by commas") from None
         return value
+
+    @field_validator("error_chat_id", mode="before")
+    @classmethod
+    def _optional_chat(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("webhook_url")
     @classmethod

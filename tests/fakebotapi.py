@@ -105,6 +105,8 @@ class Fault:
     status: int
     retry_after: int | None = None
     times: int = 1
+    body: str | None = None  # a raw (non-JSON) answer, as a broken proxy in front of the server gives
+    after: int = 0  # calls of the method let through before the fault starts
 
 
 class FakeBotApi:
@@ -176,9 +178,18 @@ class FakeBotApi:
 
     # --- test helpers ---------------------------------------------------------------------------------
 
-    def fail(self, method: str, status: int, retry_after: int | None = None, times: int = 1) -> None:
-        """Make the next `times` calls of `method` fail with `status` (429 carries retry_after)."""
-        self.faults.append(Fault(method, status, retry_after, times))
+    def fail(
+        self,
+        method: str,
+        status: int,
+        retry_after: int | None = None,
+        times: int = 1,
+        body: str | None = None,
+        after: int = 0,
+    ) -> None:
+        """Make `times` calls of `method` fail with `status` (429 carries retry_after), answering `body` as raw
+        text when given (an unparseable answer); the first `after` calls still succeed."""
+        self.faults.append(Fault(method, status, retry_after, times, body, after))
 
     def drop_method(self, method: str) -> None:
         """Answer `method` as a server without it does (404 "method not found"), e.g. setMyCommands."""
@@ -313,7 +324,12 @@ class FakeBotApi:
             await asyncio.sleep(delay)
         for fault in self.faults:
             if fault.method == method and fault.times > 0:
+                if fault.after > 0:
+                    fault.after -= 1
+                    break
                 fault.times -= 1
+                if fault.body is not None:
+                    return web.Response(text=fault.body, status=fault.status, content_type="text/html")
                 body: dict[str, Any] = {
                     "ok": False,
                     "error_code": fault.status,

@@ -1,4 +1,4 @@
-"""Telegram wiring: which handler each update goes to, the command menus, and unhandled errors.
+"""Telegram wiring: which handler each update goes to, and the command menus.
 
 No medical logic lives here or in the audience modules (private.py, groups.py, inline.py, admin.py): each
 turns an update into one engine call and the engine's reply into messages (sending.py).
@@ -6,16 +6,14 @@ turns an update into one engine call and the engine's reply into messages (sendi
 
 from __future__ import annotations
 
-import html
 import logging
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats, Update
-from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     InlineQueryHandler,
     MessageHandler,
     filters,
@@ -24,6 +22,7 @@ from telegram.ext import (
 from bot.service import EngineService
 from bot.settings import Settings
 from bot.telegram.admin import Admin
+from bot.telegram.errors import ErrorReporter
 from bot.telegram.groups import Groups
 from bot.telegram.inline import Inline
 from bot.telegram.private import Conversation
@@ -60,6 +59,7 @@ class DrugBot:
         self.groups = Groups(self.responder)
         self.inline = Inline(self.responder)
         self.admin = Admin(self.responder)
+        self.errors = ErrorReporter(self.responder)
 
     def register(self, app: Application) -> None:
         private = filters.ChatType.PRIVATE
@@ -78,7 +78,7 @@ class DrugBot:
         app.add_handler(MessageHandler(private & filters.COMMAND, chat.help))
         app.add_handler(CallbackQueryHandler(chat.button))
         app.add_handler(InlineQueryHandler(self.inline.inline))
-        app.add_error_handler(self.on_error)
+        app.add_error_handler(self.errors.on_error)
 
     async def post_init(self, app: Application) -> None:
         """Register the command menus (private and group scopes).
@@ -98,18 +98,3 @@ class DrugBot:
                     log.warning("the Bot API server has no setMyCommands (%s): no command menus", exc.message)
                     return
                 log.warning("could not set the %s command menu: %s", name, exc.message)
-
-    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log every error with its update; a user sees at most a polite line, never a traceback."""
-        error = context.error
-        if isinstance(error, NetworkError | RetryAfter):
-            log.warning("Telegram network trouble: %s", error)
-            return
-        summary = html.escape(str(update.to_dict() if isinstance(update, Update) else update))[:2000]
-        log.error("error while handling an update: %s", summary, exc_info=error)
-        if isinstance(update, Update) and update.effective_chat and update.effective_message:
-            chat_id = update.effective_chat.id
-            try:
-                await context.bot.send_message(chat_id, self.service.engine.lexicon.reply("error"))
-            except TelegramError:
-                log.warning("could not tell chat %s about the error", chat_id)

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 import warnings
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -33,6 +34,7 @@ warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'", cate
 T = TypeVar("T")
 SEND_ATTEMPTS = 4
 CONTEXT_KEY = "ctx"
+ANSWERED_KEPT = 1024
 
 
 def _seconds(value: int | float | timedelta) -> float:
@@ -102,6 +104,16 @@ class Responder:
     def __init__(self, service: EngineService, settings: Settings) -> None:
         self.service = service
         self.settings = settings
+        # messages (chat id, message id) whose answer went out, so an error after it brings no apology
+        self._answered: OrderedDict[tuple[int, int], None] = OrderedDict()
+
+    def was_answered(self, message: Message) -> bool:
+        return (message.chat_id, message.message_id) in self._answered
+
+    def _mark_answered(self, message: Message) -> None:
+        self._answered[(message.chat_id, message.message_id)] = None
+        while len(self._answered) > ANSWERED_KEPT:
+            self._answered.popitem(last=False)
 
     def ask(self, text: str, chat_data: dict[Any, Any] | None) -> Reply:
         reply, context = self.service.engine.respond(text, chat_context(chat_data), time.time())
@@ -131,10 +143,12 @@ class Responder:
                 params["reply_parameters"] = {"message_id": message.message_id, "allow_sending_without_reply": True}
             if message.is_topic_message and message.message_thread_id:
                 params["message_thread_id"] = message.message_thread_id
-            await with_retry(
+            sent = await with_retry(
                 lambda params=params: bot.do_api_request("sendMessage", api_kwargs=params),
                 f"sendMessage(chat {message.chat_id})",
             )
+            if sent is not None and index == 0:
+                self._mark_answered(message)
 
     async def answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
         """Answer a question asked in the update's message (quoting it outside private chats)."""
