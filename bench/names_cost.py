@@ -65,6 +65,7 @@ def messages(rng: random.Random) -> list[tuple[str, str]]:
     rows = [("normal question", "what is the dose of kadcyla for kidney problems?")]
     rows += [(f"kadcyla + {n} letters", f"kadcyla {letters(n)}") for n in (10, 30, 100, 300, 990)]
     rows += [(f"{n}-letter words, 1,000 chars", long_words(n, 1000)) for n in (8, 15, 21, 40)]
+    rows.append(("14 letters+160mg words, 1,000 ch", " ".join(letters(14) + "160mg" for _ in range(50))))
     rows.append(("one word, 5,000 chars", letters(5000)))
     return rows
 

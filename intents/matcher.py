@@ -85,7 +85,7 @@ def phrase_topic(words: list[str], lexicon: Lexicon) -> str | None:
 def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
     """Read a message (any text at all) into an `Intent`."""
     text = clean_message(message[: MAX_MESSAGE_CHARS * 4])[:MAX_MESSAGE_CHARS]
-    words = fold(text).split()[:MAX_WORDS]
+    words = names.unglue(fold(text).split()[:MAX_WORDS], lexicon)[:MAX_WORDS]
     intent = Intent(text=text, words=words)
     if not words:
         return intent

@@ -13,6 +13,7 @@ one of their words is near a word of a longer name, and a message spends at most
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -28,11 +29,21 @@ MIN_TYPO_NAME = 5  # shorter names are too close to ordinary words to forgive a 
 MAX_TYPO_NAME = 64  # longer names (a pasted paragraph as an alias) are found exactly, never by typo
 MAX_TYPO_PROBES = 20_000  # per message: gibberish of a thousand long words stays a few milliseconds
 MAX_SUGGEST_WORDS = 6  # words of an unknown message compared with every name of their length
+MAX_GLUED_WORD = 12  # "kadcyladose": the longest ordinary word looked for glued to a name
+
+_UNITS = r"(?:mg|mcg|ug|g|gm|gr|ml|l|iu|u|units?|mmol|meq|mg/ml|mg/kg|mg/m2|mcg/ml|mcg/h|mcg/hr|mg/h|puffs?|mgs)"
+# a strength as folded: "500", "100mg", "10/325", "6mg/kg", "mg/ml", "er500" (a form glued to a strength)
+_STRENGTH = re.compile(rf"(?:[a-z]{{2,3}})?\d+(?:[.,/]\d+)*{_UNITS}?(?:/\d*{_UNITS}?)?|{_UNITS}")
+_NAME_THEN_NUMBER = re.compile(r"([a-z]{4,})(\d.*)")
 
 
 @dataclass(frozen=True)
 class Mention:
-    """Drug name found at tokens[start:end]: how it was found and which monographs it can mean."""
+    """Drug name found at tokens[start:end]: how it was found and which monographs it can mean.
+
+    The span also covers the strength and form written right after the name ("metformin hcl er 500mg"); `text`
+    is the name as matched.
+    """
 
     start: int
     end: int
@@ -118,6 +129,7 @@ class NameIndex:
         words = {w for key in multi for w in key}
         self.name_words: frozenset[str] = frozenset(words | {d for w in words if len(w) >= 3 for d in _deletes(w)})
         self.name_leads: frozenset[str] = frozenset(" ".join(key[:n]) for key in multi for n in range(1, len(key)))
+        self._glue_words: tuple[Lexicon | None, frozenset[str]] = (None, frozenset())
 
     @classmethod
     def build(cls, monographs: Iterable[Monograph], lexicon: Lexicon) -> NameIndex:
@@ -182,6 +194,54 @@ class NameIndex:
         return sorted(
             ((k, d) for k, d in found.items() if d <= min(limit, max_typos(len(k)))), key=lambda kd: (kd[1], kd[0])
         )
+
+    # --- words as typed ---------------------------------------------------------------------------------
+
+    def is_qualifier(self, word: str, lexicon: Lexicon) -> bool:
+        """A strength or a form that may follow a drug name ("500mg", "10/325", "hcl", "er", "er500")."""
+        if word in lexicon.name_suffixes:
+            return True
+        found = _STRENGTH.fullmatch(word)
+        return bool(found) and (word[0].isdigit() or word[:3].rstrip("0123456789") in lexicon.name_suffixes)
+
+    def unglue(self, words: list[str], lexicon: Lexicon) -> list[str]:
+        """The words of a message with names split from what was typed onto them.
+
+        "kadcyla160mg" and "metformin500" lose their strength; "lidocaineof" and "kadcyladose" a short ordinary
+        word, and "ofkadcyla" a stop word before the name. Only a whole known name (at least five letters) is split
+        off, and never from a word that is itself a name or ordinary English.
+        """
+        out: list[str] = []
+        for word in words:
+            out.extend(self._unglued(word, lexicon))
+        return out
+
+    def _unglued(self, word: str, lexicon: Lexicon) -> tuple[str, ...]:
+        if len(word) < MIN_TYPO_NAME + 2 or word in self.exact or word in lexicon.english or word in self.partial:
+            return (word,)
+        numbered = _NAME_THEN_NUMBER.fullmatch(word)
+        if numbered:
+            name, rest = numbered.groups()
+            if self.is_qualifier(rest, lexicon) and (self._known(name) or self.fuzzy_keys(name)):
+                return (name, rest)
+            return (word,)
+        for cut in range(max(MIN_TYPO_NAME, len(word) - MAX_GLUED_WORD), len(word) - 1):
+            tail = word[cut:]
+            if self._known(word[:cut]) and (tail in lexicon.stopwords or tail in self._question_words(lexicon)):
+                return (word[:cut], tail)
+        for cut in range(3, min(len(word) - MIN_TYPO_NAME, MAX_GLUED_WORD) + 1):
+            if word[:cut] in lexicon.stopwords and self._known(word[cut:]):
+                return (word[:cut], word[cut:])
+        return (word,)
+
+    def _question_words(self, lexicon: Lexicon) -> frozenset[str]:
+        """Words of the lexicon's phrases ("dose", "side", "pregnancy"): what a question glues onto a name."""
+        if self._glue_words[0] is not lexicon:
+            self._glue_words = (lexicon, frozenset(lexicon.vocabulary))
+        return self._glue_words[1]
+
+    def _known(self, word: str) -> bool:
+        return len(word) >= MIN_TYPO_NAME and (word in self.exact or word in self.partial)
 
     def near_name_word(self, word: str) -> bool:
         """True when `word` is a word of a multi-word name, or one typo from one."""
@@ -272,6 +332,14 @@ class NameIndex:
                 found.append(Mention(i, i + 1, tuple(sorted(ids)), "partial", word))
                 used.add(i)
 
+        # 4. the strength and form after a name are part of what was named ("metformin er 500mg")
+        for index, mention in enumerate(found):
+            end = mention.end
+            while end < n_words and end not in used and end not in blocked and self.is_qualifier(words[end], lexicon):
+                end += 1
+            if end > mention.end:
+                found[index] = Mention(mention.start, end, mention.ids, mention.how, mention.text)
+                used |= set(range(mention.end, end))
         return sorted(found, key=lambda m: m.start)
 
     def suggest(self, words: list[str], lexicon: Lexicon, allowed: set[str], limit: int = 3) -> list[str]:

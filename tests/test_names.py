@@ -128,3 +128,51 @@ def test_a_typo_as_close_to_a_banned_drug_as_to_a_served_one_asks(banned_near_en
 def test_the_banned_drug_itself_is_still_refused(banned_near_engine):
     assert ask(banned_near_engine, "zelvorimab dose").kind == "refuse"
     assert ask(banned_near_engine, "velorimab dose").drug == "Velorimab"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "velorimab 10-325",
+        "velorimab 10/325 dose",
+        "velorimab 100mg",
+        "velorimab-100",
+        "velorimab160mg",
+        "velorimab 4mg/kg",
+        "velorimab hcl",
+        "velorimab er 500",
+        "velorimab ER500 dose",
+        "velorimab500",
+        "velorimab hydrochloride 500mg tablets",
+        "velorimb160mg",
+    ],
+)
+def test_strengths_and_forms_never_break_a_name(fiction_engine, text):
+    reply = ask(fiction_engine, text)
+    assert reply.drug == "Velorimab", reply.text
+    assert "does not mention" not in reply.text  # a strength or a salt is no missing subject
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [("kadcyladose", "dosage"), ("kadcylaof", None), ("kadcylaside effects", "side_effects"), ("thekadcyla", None)],
+)
+def test_a_word_glued_to_a_name_is_read_apart(seed_engine, text, topic):
+    reply = ask(seed_engine, text)
+    assert reply.drug == "Trastuzumab Emtansine" and reply.topic == topic
+
+
+def test_a_glued_name_keeps_the_rest_of_a_longer_name(fiction_engine):
+    assert ask(fiction_engine, "velorimab vedotinof").drug == "Velorimab Vedotin"
+    assert ask(fiction_engine, "velorimabof").drug == "Velorimab"
+
+
+@pytest.mark.parametrize("word", ["tdm1", "kadcyla", "trastuzumab", "velorimab"])
+def test_a_name_itself_is_never_cut(fiction_engine, word):
+    assert fiction_engine.names.unglue([word], fiction_engine.lexicon) == [word]
+
+
+def test_ordinary_words_that_end_like_a_question_stay_whole(lexicon):
+    """A name inside a longer word ("Miral" in "miralax") is not cut off unless the rest is a question word."""
+    index = NameIndex.build([Monograph(id="miral", title="Miral", names=("Miral", "Filen"))], lexicon)
+    assert index.unglue(["miralax", "filename", "miraldose"], lexicon) == ["miralax", "filename", "miral", "dose"]
