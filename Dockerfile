@@ -4,7 +4,7 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DRUGBOT_SEEDS_DIR=/app/seeds \
-    DRUGBOT_PERSISTENCE_PATH=/data/drugbot-state.pickle \
+    DRUGBOT_STATE_PATH=/data/drugbot-state.sqlite3 \
     DRUGBOT_HEALTH_FILE=/data/heartbeat \
     DRUGBOT_CACHE_DIR=/data/cache
 

@@ -192,12 +192,12 @@ async def _run_bot(
             app.add_handler(MessageHandler(filters.TEXT, echo))
         else:
             engine = load_engine([corpus], cache_dir=cache)
-            state = Path(tempfile.mkdtemp()) / "state.pickle"
+            state = Path(tempfile.mkdtemp()) / "state.sqlite3"
             settings = Settings(
                 _env_file=None,
                 TELEGRAM_BOT_TOKEN=token,
                 DRUGBOT_API_BASE_URL=f"{base}/bot",
-                DRUGBOT_PERSISTENCE_PATH=str(state),
+                DRUGBOT_STATE_PATH=str(state),
                 DRUGBOT_RATE_LIMIT="false",
                 DRUGBOT_CONCURRENT_UPDATES=str(concurrency),
                 DRUGBOT_WATCH_SEEDS="false",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.loading import default_seeds
@@ -25,7 +25,11 @@ class Settings(BaseSettings):
         default_factory=default_seeds, validation_alias="DRUGBOT_SEEDS_DIR"
     )
     admin_ids: Annotated[frozenset[int], NoDecode] = Field(default=frozenset(), validation_alias="DRUGBOT_ADMIN_IDS")
-    persistence_path: Path = Field(default=Path("drugbot-state.pickle"), validation_alias="DRUGBOT_PERSISTENCE_PATH")
+    # the old name still works, so an existing .env keeps its state file on the same volume
+    state_path: Path = Field(
+        default=Path("drugbot-state.sqlite3"),
+        validation_alias=AliasChoices("DRUGBOT_STATE_PATH", "DRUGBOT_PERSISTENCE_PATH"),
+    )
     api_base_url: str = Field(default="https://api.telegram.org/bot", validation_alias="DRUGBOT_API_BASE_URL")
     webhook_url: str = Field(default="", validation_alias="DRUGBOT_WEBHOOK_URL")
     webhook_listen: str = Field(default="0.0.0.0", validation_alias="DRUGBOT_WEBHOOK_LISTEN")
@@ -98,7 +102,10 @@ class Settings(BaseSettings):
         return token
 
 
-ENV_NAMES = {name: field.validation_alias for name, field in Settings.model_fields.items()}
+ENV_NAMES = {
+    name: alias.choices[0] if isinstance(alias := field.validation_alias, AliasChoices) else alias
+    for name, field in Settings.model_fields.items()
+}
 
 
 def load_settings(**overrides: Any) -> Settings:

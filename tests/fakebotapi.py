@@ -129,6 +129,8 @@ class FakeBotApi:
         self.sent: list[dict[str, Any]] = []  # messages the bot sent, as Message dicts
         self.sent_count = 0
         self._updates: list[dict[str, Any]] = []
+        self._pushed: dict[int, dict[str, Any]] = {}
+        self.fetched_up_to = 0  # the highest update id getUpdates has returned
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
         self._new_update = asyncio.Event()
@@ -206,8 +208,17 @@ class FakeBotApi:
     def push(self, update: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
         self._updates.append({"update_id": update_id, **update})
+        if self.record:
+            self._pushed[update_id] = self._updates[-1]
         self._new_update.set()
         return update_id
+
+    def redeliver(self, message: dict[str, Any]) -> None:
+        """Queue again the update that carried `message`, with its old id, as Telegram does when the bot died
+        before its next getUpdates confirmed it."""
+        update_id = next(i for i, u in self._pushed.items() if u.get("message") is message)
+        self._updates = sorted([*self._updates, self._pushed[update_id]], key=lambda u: u["update_id"])
+        self._new_update.set()
 
     def push_text(
         self,
@@ -304,6 +315,7 @@ class FakeBotApi:
         self.sent.clear()
         self.sent_count = 0
         self._updates.clear()
+        self._pushed.clear()
         body = await request.json() if request.can_read_body else {}
         self.latency = {k: float(v) for k, v in (body.get("latency") or {}).items()}
         self.record = bool(body.get("record", self.record))
@@ -402,7 +414,9 @@ class FakeBotApi:
                 await asyncio.wait_for(self._new_update.wait(), timeout=remaining)
             except TimeoutError:
                 return []
-        return self._updates[:limit]
+        batch = self._updates[:limit]
+        self.fetched_up_to = max(self.fetched_up_to, batch[-1]["update_id"])
+        return batch
 
     def _check_text(self, text: Any, parse_mode: Any) -> str:
         if not self.validate and isinstance(text, str):

@@ -35,11 +35,11 @@ def test_seeds_are_mounted_read_only_where_the_bot_reads_them():
     assert seeds.startswith("./seeds:") and seeds.endswith(":ro")
 
 
-def test_persistence_and_heartbeat_live_on_a_named_volume():
+def test_state_and_heartbeat_live_on_a_named_volume():
     env = SERVICE["environment"]
     data_mount = next(v for v in SERVICE["volumes"] if v.startswith("drugbot-data:"))
     target = data_mount.split(":")[1]
-    assert env["DRUGBOT_PERSISTENCE_PATH"].startswith(target + "/")
+    assert env["DRUGBOT_STATE_PATH"].startswith(target + "/")
     assert env["DRUGBOT_HEALTH_FILE"].startswith(target + "/")
     assert env["DRUGBOT_CACHE_DIR"].startswith(target + "/")
     assert "drugbot-data" in COMPOSE["volumes"]

@@ -3,65 +3,16 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from pathlib import Path
 
 import aiohttp
-from telegram import Update
 
 from bot.loading import load_engine
 from bot.service import EngineService
-from bot.settings import Settings
+from bot.state import open_state
 from bot.telegram.app import build_application
-from tests.conftest import FICTIONAL, SEED_FILE, SEEDS
-from tests.fakebotapi import BOT_ID, BOT_USERNAME, FakeBotApi
-
-ADMIN = 1
-GROUP = -100200300
-
-
-def make_settings(api: FakeBotApi, tmp_path: Path, **extra) -> Settings:
-    values = {
-        "TELEGRAM_BOT_TOKEN": api.token,
-        "DRUGBOT_API_BASE_URL": api.base_url,
-        "DRUGBOT_PERSISTENCE_PATH": str(tmp_path / "state" / "drugbot.pickle"),
-        "DRUGBOT_ADMIN_IDS": str(ADMIN),
-        "DRUGBOT_CONCURRENT_UPDATES": "4",
-    }
-    values.update(extra)
-    return Settings(_env_file=None, **values)
-
-
-@asynccontextmanager
-async def running_bot(
-    api: FakeBotApi, tmp_path: Path, folders: list[Path] | None = None, **extra
-) -> AsyncIterator[EngineService]:
-    folders = folders or [SEEDS, FICTIONAL]
-    service = EngineService(load_engine(folders), folders)
-    app = build_application(make_settings(api, tmp_path, **extra), service, poll_timeouts=5)
-    async with app:
-        await app.post_init(app)
-        await app.start()
-        await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)
-        try:
-            yield service
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.post_stop(app)
-
-
-def sent_to(api: FakeBotApi, chat_id: int) -> list[dict]:
-    return [m for m in api.sent if m["chat"]["id"] == chat_id]
-
-
-def button(message: dict, label: str) -> str:
-    for row in message["reply_markup"]["inline_keyboard"]:
-        for b in row:
-            if b["text"] == label:
-                return b["callback_data"]
-    raise AssertionError(f"no button {label!r} in {message.get('reply_markup')}")
+from tests.conftest import SEED_FILE, SEEDS
+from tests.fakebotapi import BOT_ID, BOT_USERNAME
+from tests.telegram_harness import ADMIN, GROUP, button, make_settings, running_bot, sent_to
 
 
 async def test_private_dose_question_is_answered_with_buttons(api, tmp_path):
@@ -220,7 +171,7 @@ async def test_context_survives_a_restart(api, tmp_path):
     async with running_bot(api, tmp_path):
         api.push_text("dose of kadcyla?")
         await api.wait_for("sendMessage")
-    assert (tmp_path / "state" / "drugbot.pickle").exists()
+    assert (tmp_path / "state" / "drugbot.sqlite3").exists()
     async with running_bot(api, tmp_path):
         api.push_text("and side effects?")
         await api.wait_for("sendMessage", count=2)
@@ -335,17 +286,16 @@ def test_bot_identity_constants_are_consistent():
 async def test_real_process_polls_answers_and_flushes_context_on_sigterm(api, tmp_path):
     import asyncio
     import os
-    import pickle
     import signal
     import sys
 
-    state = tmp_path / "state.pickle"
+    state = tmp_path / "state.sqlite3"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DRUGBOT_"))}
     env.update(
         {
             "TELEGRAM_BOT_TOKEN": api.token,
             "DRUGBOT_API_BASE_URL": api.base_url,
-            "DRUGBOT_PERSISTENCE_PATH": str(state),
+            "DRUGBOT_STATE_PATH": str(state),
             "DRUGBOT_WATCH_SEEDS": "false",
         }
     )
@@ -369,8 +319,8 @@ async def test_real_process_polls_answers_and_flushes_context_on_sigterm(api, tm
             proc.kill()
     assert proc.returncode == 0, stderr.decode()
     assert b"Traceback" not in stderr
-    saved = pickle.loads(state.read_bytes())
-    assert saved["chat_data"][4242]["ctx"]["drug_id"] == "trastuzumab-emtansine"
+    saved = open_state(state).chats()
+    assert saved[4242]["ctx"]["drug_id"] == "trastuzumab-emtansine"
 
 
 async def test_server_without_set_my_commands_is_one_warning_and_no_retries(api, tmp_path, caplog):

@@ -8,13 +8,16 @@ import logging
 import time
 from pathlib import Path
 
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, PersistenceInput, PicklePersistence
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import HTTPXRequest
 
 from bot.service import EngineService
 from bot.settings import Settings
+from bot.state import open_state
 from bot.telegram.handlers import DrugBot
+from bot.telegram.persistence import SQLitePersistence
 from bot.telegram.request import JsonBodyRequest
+from bot.telegram.updates import DurableApplication, JournalBot, JournalQueue, UpdateJournal
 
 log = logging.getLogger(__name__)
 
@@ -27,35 +30,33 @@ def build_application(
     *,
     poll_timeouts: float = 30.0,
 ) -> Application:
-    """The application with persistence, rate limiting and every handler registered."""
+    """The application with its state store, rate limiting and every handler registered."""
     drugbot = DrugBot(service, settings)
-    settings.persistence_path.parent.mkdir(parents=True, exist_ok=True)
-    persistence = PicklePersistence(
-        filepath=settings.persistence_path,
-        store_data=PersistenceInput(bot_data=False, chat_data=True, user_data=False, callback_data=False),
-        update_interval=30,
+    journal = UpdateJournal(open_state(settings.state_path))
+    bot = JournalBot(
+        journal=journal,
+        token=settings.require_token(),
+        base_url=settings.api_base_url,
+        base_file_url=settings.api_base_url.replace("/bot", "/file/bot", 1),
+        request=JsonBodyRequest(
+            connection_pool_size=max(8, settings.concurrent_updates + 4),
+            read_timeout=poll_timeouts,
+            write_timeout=poll_timeouts,
+        ),
+        get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=poll_timeouts + 10),
+        # Telegram allows about 30 messages/s per bot and 20/min per group; 429s are retried up to 3 times.
+        rate_limiter=AIORateLimiter(max_retries=3) if settings.rate_limit else None,
     )
     builder = (
         ApplicationBuilder()
-        .token(settings.require_token())
-        .base_url(settings.api_base_url)
-        .base_file_url(settings.api_base_url.replace("/bot", "/file/bot", 1))
-        .persistence(persistence)
+        .bot(bot)
+        .application_class(DurableApplication, kwargs={"journal": journal})
+        .update_queue(JournalQueue(journal))
+        .persistence(SQLitePersistence(journal.store))
         .concurrent_updates(settings.concurrent_updates)
-        .request(
-            JsonBodyRequest(
-                connection_pool_size=max(8, settings.concurrent_updates + 4),
-                read_timeout=poll_timeouts,
-                write_timeout=poll_timeouts,
-            )
-        )
-        .get_updates_request(HTTPXRequest(connection_pool_size=1, read_timeout=poll_timeouts + 10))
         .post_init(drugbot.post_init)
         .post_stop(_stop_tasks)
     )
-    if settings.rate_limit:
-        # Telegram allows about 30 messages/s per bot and 20/min per group; 429s are retried up to 3 times.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     app = builder.build()
     drugbot.register(app)
     app.bot_data["drugbot"] = drugbot

@@ -99,7 +99,7 @@ async def check_token(settings: Settings) -> bool:
 
 
 def run_telegram(folders: Sequence[Path] | None = None) -> int:
-    """Run until SIGINT/SIGTERM (PTB stops cleanly and flushes persistence). Returns the exit code."""
+    """Run until SIGINT/SIGTERM (PTB stops cleanly; the state is saved per update). Returns the exit code."""
     try:
         settings = load_settings()
         token = settings.require_token()

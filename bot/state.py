@@ -1,0 +1,372 @@
+"""The bot's state on disk: each chat's context and a journal of received updates, in one SQLite file.
+
+Why SQLite and not a pickle: a write is a transaction, so a crash or a full disk mid-write leaves the previous
+state, never a half-written file; values are JSON, so loading the file runs no code; each update's result is
+written when the update is answered, not every 30 seconds.
+
+Why a journal: Telegram forgets an update once the bot asks for the next ones, which PTB does before it has
+answered them. Every update is written here first and marked done when answered, so the ones a crash
+interrupted are answered after a restart, and the ones already answered are recognised when Telegram delivers
+them again.
+
+A file that is not a readable drugbot state (truncated, random bytes, a directory, another schema, an old pickle)
+is moved aside under a timestamped name with one ERROR line, and the bot starts with empty contexts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+APPLICATION_ID = 0x44524742  # "DRGB": a SQLite file of another program is not taken for ours
+SCHEMA_VERSION = 1
+SCHEMA = {
+    "chat": ["chat_id", "data", "updated"],
+    "inbox": ["seq", "update_id", "body", "received", "done"],
+}
+KEEP_DONE = 1_000  # answered update ids remembered: more than one getUpdates batch Telegram could deliver again
+STALE_UPDATE_SECONDS = 24 * 3600  # Telegram keeps undelivered updates for 24 hours
+STALE_CHAT_SECONDS = 30 * 24 * 3600
+ERROR_LOG_INTERVAL = 60.0
+
+
+class StateDamaged(Exception):
+    """The file exists but is not a drugbot state this code can read."""
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+class StateStore:
+    """Chat contexts (JSON objects by chat id) and the update journal. Use `open_state`, not the constructor.
+
+    Every method catches SQLite errors at run time (disk full, file removed, I/O error): the failure is logged
+    (at most once a minute) and the bot goes on answering from memory.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, path: Path | None) -> None:
+        self._db = connection
+        self.path = path
+        self._last_error = 0.0
+        self._received = 0
+
+    # --- opening ------------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path) -> StateStore:
+        """Open (or create) the state at `path`.
+
+        Raises StateDamaged when an existing file is not a readable state, OSError when none can be created.
+        """
+        exists = path.exists() or path.is_symlink()
+        if exists:
+            _check_file(path)
+        try:
+            db = sqlite3.connect(path, isolation_level=None, timeout=5.0)
+        except sqlite3.Error as exc:
+            if exists:
+                raise StateDamaged(f"cannot open it: {exc}") from None
+            raise OSError(str(exc)) from None
+        try:
+            if exists:
+                _check_schema(db)
+            else:
+                _create_schema(db)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")  # durable across a process crash; fsync at checkpoints
+        except StateDamaged:
+            db.close()
+            raise
+        except Exception as exc:  # a damaged file can make SQLite fail in many ways (even undecodable errors)
+            db.close()
+            if exists:
+                raise StateDamaged(_reason(exc)) from None
+            raise OSError(_reason(exc)) from None
+        store = cls(db, path)
+        store._prune()
+        return store
+
+    @classmethod
+    def in_memory(cls) -> StateStore:
+        """A store that lives only as long as the process (when no file can be used at all)."""
+        db = sqlite3.connect(":memory:", isolation_level=None)
+        _create_schema(db)
+        return cls(db, None)
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+
+    # --- chat contexts ------------------------------------------------------------------------------
+
+    def chats(self) -> dict[int, dict[str, Any]]:
+        """Every saved chat's data; rows that are not a JSON object are dropped with one warning."""
+        out: dict[int, dict[str, Any]] = {}
+        bad = 0
+        try:
+            rows = self._db.execute("SELECT chat_id, CAST(data AS BLOB) FROM chat").fetchall()
+        except sqlite3.Error as exc:
+            self._failed("reading chat contexts", exc)
+            return out
+        for chat_id, data in rows:
+            try:
+                value = json.loads(data)
+            except (TypeError, ValueError):
+                value = None
+            if isinstance(chat_id, int) and isinstance(value, dict):
+                out[chat_id] = value
+            else:
+                bad += 1
+        if bad:
+            log.warning("state %s: %d unreadable chat context(s) dropped", self.path, bad)
+        return out
+
+    def save_chat(self, chat_id: int, data: dict[str, Any]) -> None:
+        self._write([self._chat_row(chat_id, data)], None)
+
+    def drop_chat(self, chat_id: int) -> None:
+        self._transaction([("DELETE FROM chat WHERE chat_id = ?", (chat_id,))], "dropping a chat context")
+
+    # --- the update journal ---------------------------------------------------------------------------
+
+    def receive(self, updates: Sequence[tuple[int, str]]) -> list[bool]:
+        """Journal received updates (id, raw JSON) in one transaction; False for an id seen before.
+
+        Written before PTB asks Telegram for the next batch, which is what tells Telegram to forget these.
+        When the journal cannot be written the updates are still answered (True), only not crash-safe.
+        """
+        if not updates:
+            return []
+        now = time.time()
+        fresh: list[bool] = []
+        try:
+            with self._tx() as db:
+                for update_id, body in updates:
+                    cursor = db.execute(
+                        "INSERT OR IGNORE INTO inbox (update_id, body, received, done) VALUES (?, ?, ?, 0)",
+                        (update_id, body, now),
+                    )
+                    fresh.append(cursor.rowcount == 1)
+        except sqlite3.Error as exc:
+            self._failed("journalling received updates", exc)
+            return [True] * len(updates)
+        self._received += len(updates)
+        if self._received >= KEEP_DONE:
+            self._received = 0
+            self._prune_done()
+        return fresh
+
+    def pending(self) -> list[tuple[int, str]]:
+        """Updates received but not answered (a crash interrupted them), oldest first."""
+        try:
+            rows = self._db.execute(
+                "SELECT update_id, CAST(body AS BLOB) FROM inbox WHERE done = 0 ORDER BY seq"
+            ).fetchall()
+        except sqlite3.Error as exc:
+            self._failed("reading the update journal", exc)
+            return []
+        out = []
+        for update_id, body in rows:
+            with contextlib.suppress(UnicodeDecodeError, AttributeError):
+                if isinstance(update_id, int):
+                    out.append((update_id, body.decode("utf-8")))
+        return out
+
+    def answered(self, update_id: int | None, chat_id: int | None = None, data: dict[str, Any] | None = None) -> None:
+        """Mark an update answered and save its chat's data, in one transaction."""
+        chat = [self._chat_row(chat_id, data)] if chat_id is not None and data is not None else []
+        self._write(chat, update_id)
+
+    # --- internals ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _chat_row(chat_id: int | None, data: dict[str, Any] | None) -> tuple[int, str] | None:
+        try:
+            return (int(chat_id), _json(data)) if chat_id is not None else None  # type: ignore[arg-type]
+        except (TypeError, ValueError) as exc:
+            log.warning("chat %s: context not saved, it is not plain JSON data (%s)", chat_id, exc)
+            return None
+
+    def _write(self, chats: Iterable[tuple[int, str] | None], update_id: int | None) -> None:
+        now = time.time()
+        statements: list[tuple[str, tuple[Any, ...]]] = [
+            (
+                "INSERT INTO chat (chat_id, data, updated) VALUES (?, ?, ?) "
+                "ON CONFLICT(chat_id) DO UPDATE SET data = excluded.data, updated = excluded.updated",
+                (chat_id, data, now),
+            )
+            for chat_id, data in filter(None, chats)
+        ]
+        if update_id is not None:
+            statements.append(("UPDATE inbox SET done = 1, body = NULL WHERE update_id = ?", (update_id,)))
+        if statements:
+            self._transaction(statements, "saving a chat context")
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _transaction(self, statements: list[tuple[str, tuple[Any, ...]]], what: str) -> None:
+        try:
+            with self._tx() as db:
+                for sql, params in statements:
+                    db.execute(sql, params)
+        except sqlite3.Error as exc:
+            self._failed(what, exc)
+
+    def _prune(self) -> None:
+        now = time.time()
+        self._transaction(
+            [
+                ("DELETE FROM inbox WHERE received < ?", (now - STALE_UPDATE_SECONDS,)),
+                ("DELETE FROM chat WHERE updated < ?", (now - STALE_CHAT_SECONDS,)),
+            ],
+            "pruning old state",
+        )
+        self._prune_done()
+
+    def _prune_done(self) -> None:
+        self._transaction(
+            [("DELETE FROM inbox WHERE done = 1 AND seq <= (SELECT MAX(seq) FROM inbox) - ?", (KEEP_DONE,))],
+            "pruning the update journal",
+        )
+
+    def _failed(self, what: str, exc: Exception) -> None:
+        now = time.monotonic()
+        if now - self._last_error >= ERROR_LOG_INTERVAL:
+            self._last_error = now
+            log.error("state %s: %s failed (%s); answering from memory", self.path, what, exc)
+
+
+def _reason(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, sqlite3.Error | OSError) else f"{type(exc).__name__}: {exc}"
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise StateDamaged("it is a directory")
+    if not path.is_file():
+        raise StateDamaged("it is not a regular file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StateDamaged(f"cannot read it: {exc.strerror or exc}") from None
+    if not header:
+        raise StateDamaged("it is empty")
+    if header != SQLITE_HEADER:
+        if header[:1] == b"\x80":
+            raise StateDamaged("it is a pickle file (the old state format, which runs code when loaded)")
+        raise StateDamaged("it is not a SQLite database")
+
+
+def _check_schema(db: sqlite3.Connection) -> None:
+    result = db.execute("PRAGMA quick_check").fetchall()
+    if result != [("ok",)]:
+        raise StateDamaged(f"integrity check failed: {'; '.join(str(r[0]) for r in result[:3])}")
+    app_id = db.execute("PRAGMA application_id").fetchone()[0]
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if app_id != APPLICATION_ID:
+        raise StateDamaged("it is a SQLite database of another program")
+    if version != SCHEMA_VERSION:
+        raise StateDamaged(f"schema version {version}, expected {SCHEMA_VERSION}")
+    for table, columns in SCHEMA.items():
+        found = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
+        if found != columns:
+            raise StateDamaged(f"table {table!r} has columns {found}, expected {columns}")
+
+
+def _create_schema(db: sqlite3.Connection) -> None:
+    db.executescript(
+        f"""
+        BEGIN;
+        PRAGMA application_id = {APPLICATION_ID};
+        PRAGMA user_version = {SCHEMA_VERSION};
+        CREATE TABLE IF NOT EXISTS chat (
+            chat_id INTEGER PRIMARY KEY,
+            data TEXT NOT NULL,
+            updated REAL NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS inbox (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            update_id INTEGER NOT NULL UNIQUE,
+            body TEXT,
+            received REAL NOT NULL,
+            done INTEGER NOT NULL DEFAULT 0
+        );
+        COMMIT;
+        """
+    )
+
+
+def move_aside(path: Path) -> Path | None:
+    """Rename a damaged state file (and its -wal/-shm companions) to `<name>.damaged-<timestamp>`."""
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    counter = 1
+    while target.exists() or target.is_symlink():
+        counter += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{counter}")
+    try:
+        path.rename(target)
+    except OSError:
+        return None
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            with contextlib.suppress(OSError):
+                companion.rename(target.with_name(target.name + suffix))
+    return target
+
+
+def open_state(path: Path) -> StateStore:
+    """The state at `path`, never an exception: a damaged file is moved aside (one ERROR line) and replaced.
+
+    When no file can be used at all (the folder is read-only or missing), the state lives in memory only.
+    """
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return StateStore.open(path)
+    except StateDamaged as exc:
+        aside = move_aside(path)
+        if aside is None:
+            log.error(
+                "state file %s is unreadable (%s) and cannot be moved aside: chat contexts are kept in memory only",
+                path,
+                exc,
+            )
+            return StateStore.in_memory()
+        log.error(
+            "state file %s is unreadable (%s): moved aside to %s; starting with empty chat contexts",
+            path,
+            exc,
+            aside.name,
+        )
+    except OSError as exc:
+        log.error("cannot create the state file %s (%s): chat contexts are kept in memory only", path, exc)
+        return StateStore.in_memory()
+    try:
+        return StateStore.open(path)
+    except (StateDamaged, OSError) as exc:
+        log.error("cannot create the state file %s (%s): chat contexts are kept in memory only", path, exc)
+        return StateStore.in_memory()

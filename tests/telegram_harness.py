@@ -1,0 +1,62 @@
+"""Running the real bot against the fake Bot API server: settings, an application in this process, helpers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from telegram import Update
+
+from bot.loading import load_engine
+from bot.service import EngineService
+from bot.settings import Settings
+from bot.telegram.app import build_application
+from tests.conftest import FICTIONAL, SEEDS
+from tests.fakebotapi import FakeBotApi
+
+ADMIN = 1
+GROUP = -100200300
+
+
+def make_settings(api: FakeBotApi, tmp_path: Path, **extra) -> Settings:
+    values = {
+        "TELEGRAM_BOT_TOKEN": api.token,
+        "DRUGBOT_API_BASE_URL": api.base_url,
+        "DRUGBOT_STATE_PATH": str(tmp_path / "state" / "drugbot.sqlite3"),
+        "DRUGBOT_ADMIN_IDS": str(ADMIN),
+        "DRUGBOT_CONCURRENT_UPDATES": "4",
+    }
+    values.update(extra)
+    return Settings(_env_file=None, **values)
+
+
+@asynccontextmanager
+async def running_bot(
+    api: FakeBotApi, tmp_path: Path, folders: list[Path] | None = None, **extra
+) -> AsyncIterator[EngineService]:
+    folders = folders or [SEEDS, FICTIONAL]
+    service = EngineService(load_engine(folders), folders)
+    app = build_application(make_settings(api, tmp_path, **extra), service, poll_timeouts=5)
+    async with app:
+        await app.post_init(app)
+        await app.start()
+        await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)
+        try:
+            yield service
+        finally:
+            await app.updater.stop()
+            await app.stop()
+            await app.post_stop(app)
+
+
+def sent_to(api: FakeBotApi, chat_id: int) -> list[dict]:
+    return [m for m in api.sent if m["chat"]["id"] == chat_id]
+
+
+def button(message: dict, label: str) -> str:
+    for row in message["reply_markup"]["inline_keyboard"]:
+        for b in row:
+            if b["text"] == label:
+                return b["callback_data"]
+    raise AssertionError(f"no button {label!r} in {message.get('reply_markup')}")
