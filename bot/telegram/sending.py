@@ -73,7 +73,7 @@ async def with_retry(call: Callable[[], Awaitable[T]], what: str) -> T | None:
 
 
 def chat_context(chat_data: dict[Any, Any] | None) -> ChatContext:
-    """The chat's context from chat_data, where it is kept as a plain dict (pickled by persistence)."""
+    """The chat's context from chat_data, where it is kept as a plain dict (saved as JSON in the state store)."""
     raw = (chat_data or {}).get(CONTEXT_KEY)
     if not isinstance(raw, dict):
         return ChatContext()
