@@ -172,9 +172,13 @@ class DurableApplication(Application):  # type: ignore[type-arg]
     def __init__(self, *, journal: UpdateJournal | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.journal = journal
+        self._replayed = False
 
     async def initialize(self) -> None:
         await super().initialize()
+        if self._replayed:  # the runner may initialize early (to check the token); PTB calls it again
+            return
+        self._replayed = True
         if self.journal is not None and isinstance(self.update_queue, JournalQueue):
             interrupted = self.journal.interrupted(self.bot)
             if interrupted:
