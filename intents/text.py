@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -32,7 +33,7 @@ _GREEK_LOOKALIKES = ("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχμ", "ABEZHI
 _LOOKALIKES = str.maketrans(*(a + b for a, b in zip(_CYRILLIC_LOOKALIKES, _GREEK_LOOKALIKES, strict=True)))
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 
-_stemmer = snowballstemmer.stemmer("english")
+_local = threading.local()  # Snowball stemmers keep the word being stemmed in the instance: one per thread
 
 
 def strip_markup(text: str) -> str:
@@ -96,7 +97,10 @@ def stem(word: str) -> str:
     """Snowball stem, so "metabolised", "metabolism" and "metabolized" meet."""
     if len(word) > 6:
         word = _BRITISH_ISE.sub(r"iz\1", word)
-    return _stemmer.stemWord(word)
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
 
 
 def stems(text: str) -> list[str]:
