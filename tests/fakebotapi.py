@@ -143,6 +143,7 @@ class FakeBotApi:
             "getUpdates": self._get_updates,
             "sendMessage": self._send_message,
             "editMessageText": self._edit_message_text,
+            "editMessageReplyMarkup": self._edit_message_reply_markup,
             "answerCallbackQuery": self._answer_callback_query,
             "answerInlineQuery": self._answer_inline_query,
             "setMyCommands": self._set_my_commands,
@@ -476,6 +477,23 @@ class FakeBotApi:
             "from": self._get_me({}),
             "text": visible,
         }
+
+    def _edit_message_reply_markup(self, params: dict[str, Any]) -> dict[str, Any] | bool:
+        self._check_markup(params.get("reply_markup"))
+        if params.get("inline_message_id"):
+            return True
+        if not params.get("chat_id") or not params.get("message_id"):
+            raise ApiError(400, "Bad Request: message identifier is not specified")
+        message = {
+            "message_id": int(params["message_id"]),
+            "date": int(time.time()),
+            "chat": self.chat(int(params["chat_id"])),
+            "from": self._get_me({}),
+            "text": "(edited)",
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        return message
 
     def _answer_callback_query(self, params: dict[str, Any]) -> bool:
         if not params.get("callback_query_id"):

@@ -1,9 +1,13 @@
 """Inline keyboards and their callback data: short stable ids (drug slug, part key), never titles.
 
 Callback data formats (all under Telegram's 64-byte limit):
-  p|<drug_id>|<part>   answer a part of a drug (section, FAQ, FAQ list, listing)
-  d|<drug_id>          pick a drug offered by a clarify/unknown reply
-  g|<page>             a page of the /drugs list
+  p|<drug_id>|<part>          answer a part of a drug (section, FAQ, FAQ list, listing)
+  d|<drug_id>                 pick a drug offered by a clarify/unknown reply
+  g|<page>                    a page of the /drugs list
+  l|<drug_id>|<part>|<page>   a page of the buttons under a drug's listing or FAQ list
+
+An answer shows its drug's other sections, the last button "All sections…" when they do not all fit; the
+listing that button opens (and the FAQ list) shows every one of its buttons, a page at a time.
 """
 
 from __future__ import annotations
@@ -14,13 +18,16 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram.render import escape
 from intents.corpus import MonographInfo
+from intents.engine import FAQ_LIST_KEY, LISTING_KEY
 from intents.lexicon import Lexicon
-from intents.models import Option
+from intents.models import Option, Reply
 
 MAX_DATA_BYTES = 64
 BUTTON_TEXT = 40
 DRUGS_PER_PAGE = 10
 MAX_BUTTONS = 10
+BUTTONS_PER_PAGE = 12
+LIST_PARTS = (LISTING_KEY, FAQ_LIST_KEY)
 
 
 def _short(text: str) -> str:
@@ -35,27 +42,46 @@ def option_data(option: Option) -> str:
 
 
 def parse_data(data: str | None) -> tuple[str, ...]:
-    """('p', drug, part) | ('d', drug) | ('g', page) | () for anything else (old or forged buttons)."""
+    """('p', drug, part) | ('d', drug) | ('g', page) | ('l', drug, part, page) | () for anything else (old or
+    forged buttons)."""
     parts = tuple((data or "").split("|"))
-    if (parts[0] == "p" and len(parts) == 3) or (parts[0] in ("d", "g") and len(parts) == 2):
+    if (
+        (parts[0] == "p" and len(parts) == 3)
+        or (parts[0] in ("d", "g") and len(parts) == 2)
+        or (parts[0] == "l" and len(parts) == 4 and parts[2] in LIST_PARTS and parts[3].isdigit())
+    ):
         return parts
     return ()
 
 
-def options_markup(options: list[Option], more: str = "All sections…", per_row: int = 2) -> dict[str, Any] | None:
+def options_markup(reply: Reply, lexicon: Lexicon, page: int = 0, per_row: int = 2) -> dict[str, Any] | None:
     """The Bot API `reply_markup` for a reply's options, as the JSON object Telegram takes.
 
     Built as plain data (not PTB objects) because it is sent with every answer: serialising PTB's objects
-    cost more CPU than answering the question. A long list of sections ends with "All sections".
+    cost more CPU than answering the question. An answer's long list of sections ends with "All sections…";
+    a listing or FAQ list shows all of its options, `page` by page.
     """
+    options = reply.options
     if not options:
         return None
-    shown = options
-    if len(options) > MAX_BUTTONS:
-        drug = options[0].drug_id
-        shown = [*options[: MAX_BUTTONS - 1], Option(label=more, drug_id=drug, part="list")]
+    nav: list[dict[str, str]] = []
+    if reply.drug_id and reply.part in LIST_PARTS:
+        pages = -(-len(options) // BUTTONS_PER_PAGE)
+        page = min(max(page, 0), pages - 1)
+        shown = options[page * BUTTONS_PER_PAGE : (page + 1) * BUTTONS_PER_PAGE]
+        turn = f"l|{reply.drug_id}|{reply.part}|"
+        if page > 0:
+            nav.append({"text": lexicon.reply("previous"), "callback_data": f"{turn}{page - 1}"})
+        if page < pages - 1:
+            nav.append({"text": lexicon.reply("next"), "callback_data": f"{turn}{page + 1}"})
+    elif len(options) > MAX_BUTTONS and reply.drug_id:
+        more = Option(label=lexicon.reply("all_sections"), drug_id=reply.drug_id, part=LISTING_KEY)
+        shown = [*options[: MAX_BUTTONS - 1], more]
+    else:
+        shown = options[:MAX_BUTTONS]
     buttons = [{"text": _short(o.label), "callback_data": option_data(o)} for o in shown]
-    return {"inline_keyboard": [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]}
+    rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+    return {"inline_keyboard": [*rows, nav] if nav else rows}
 
 
 def drugs_page(drugs: list[MonographInfo], page: int, lexicon: Lexicon) -> tuple[str, InlineKeyboardMarkup | None]:

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import time
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
-from bot.telegram.keyboards import drugs_page, parse_data
+from bot.telegram.keyboards import drugs_page, options_markup, parse_data
 from bot.telegram.sending import Responder, chat_context, keep_context, with_retry
 from intents.models import Line
 
@@ -79,6 +79,11 @@ class Conversation:
                 lambda: query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard),
                 "editMessageText(drugs)",
             )
+            return
+        if data[0] == "l":
+            markup = options_markup(engine.part(data[1], data[2])[0], engine.lexicon, int(data[3]))
+            page = InlineKeyboardMarkup.de_json(markup, query.get_bot()) if markup else None
+            await with_retry(lambda: query.edit_message_reply_markup(page), "editMessageReplyMarkup(page)")
             return
         current = chat_context(context.chat_data)
         if data[0] == "p":

@@ -128,7 +128,7 @@ class Responder:
         not turning it (with its keyboard) into PTB objects saves a third of the CPU an answer costs.
         """
         chunks = to_html_messages(reply, MESSAGE_LIMIT)
-        markup = options_markup(reply.options, self.service.engine.lexicon.reply("all_sections"))
+        markup = options_markup(reply, self.service.engine.lexicon)
         bot = message.get_bot()
         for index, chunk in enumerate(chunks):
             params: dict[str, Any] = {
