@@ -56,6 +56,10 @@ class EngineService:
         self.reloads = 0
         self.stopping = threading.Event()  # set at shutdown: background work ends early
         self._tasks: set[asyncio.Task[Any]] = set()
+        # the watcher says each problem once: the folder error it last logged, the scan whose reload failed
+        self._watch_error: str | None = None
+        self._scan: list[tuple[str, int, int]] = []
+        self._failed_scan: list[tuple[str, int, int]] | None = None
 
     async def complete_units(self) -> int:
         """Cut, in the background, the answer units the current engine still lacks (see `load_engine`)."""
@@ -106,13 +110,20 @@ class EngineService:
         task.add_done_callback(self._tasks.discard)
 
     async def changed(self) -> bool:
-        """True when the folders' files (path, size, mtime) differ from what the engine was built from."""
+        """True when the folders' files (path, size, mtime) differ from what the engine was built from, and from
+        what a reload already failed on. A folder that cannot be read is logged once, not at every look."""
         try:
             stats, _ = await asyncio.to_thread(stat_files, self.folders)
         except CorpusError as exc:
-            log.warning("cannot watch the monograph folders: %s", exc)
+            if str(exc) != self._watch_error:
+                log.error("cannot watch the monograph folders, still serving: %s", exc)
+                self._watch_error = str(exc)
             return False
-        return sorted(stats) != self.engine.corpus.signature()
+        if self._watch_error is not None:
+            log.info("the monograph folders can be read again")
+            self._watch_error = None
+        self._scan = stats
+        return stats != self.engine.corpus.signature() and stats != self._failed_scan
 
     async def watch(self, interval: float) -> None:
         """Reload whenever the folders change; runs until cancelled."""
@@ -121,7 +132,8 @@ class EngineService:
             try:
                 if await self.changed():
                     log.info("monograph folder changed: rebuilding the index in the background")
-                    await self.reload()
+                    result = await self.reload()
+                    self._failed_scan = None if result.ok else self._scan
             except asyncio.CancelledError:
                 raise
             except Exception:  # the watcher must outlive any one failed scan

@@ -23,6 +23,8 @@ from threading import Lock
 from pydantic import BaseModel, ConfigDict
 
 from intents.answers import build_units, pack_units
+from intents.files import SKIPPED, FileRefused, read_regular_file, scan_folders
+from intents.files import CorpusError as CorpusError  # raised by `load_corpus`; importers find it here
 from intents.lexicon import Lexicon, load_lexicon
 from intents.models import LoadIssue, Monograph
 from intents.parser import MAX_FILE_BYTES, MonographError, parse_monograph
@@ -30,15 +32,10 @@ from intents.text import fold
 
 log = logging.getLogger(__name__)
 
-MONOGRAPH_SUFFIXES = (".md", ".markdown", ".txt")
 DOCUMENT_CACHE_SIZE = 32  # documents are only read to cut units, which have their own cache
 PARALLEL_FROM = 400  # below this many files to parse, worker processes cost more than they save
 
 Progress = Callable[[int, int], None]
-
-
-class CorpusError(RuntimeError):
-    """The folder cannot serve at all (missing, or not one valid monograph)."""
 
 
 class MonographInfo(BaseModel):
@@ -135,25 +132,12 @@ class Corpus:
         return sorted((r.path, r.size, r.mtime_ns) for r in self.files.values())
 
 
-def monograph_files(folder: Path) -> list[str]:
-    """Paths of the files of a folder (and its subfolders) that look like monographs, in a stable order."""
-    found: list[str] = []
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in names:
-            lower = name.lower()
-            if not name.startswith(".") and lower != "readme.md" and lower.endswith(MONOGRAPH_SUFFIXES):
-                found.append(os.path.join(root, name))
-    return sorted(found)
-
-
 def read_monograph_file(path: Path, max_bytes: int = MAX_FILE_BYTES, warnings: list[str] | None = None) -> Monograph:
     """Read and parse one file; every failure is a `MonographError` with a reason, other faults go to `warnings`."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise MonographError(f"file is too large ({size:,} bytes; the limit is {max_bytes:,})")
-        raw = path.read_bytes()
+        raw = read_regular_file(path, max_bytes)
+    except FileRefused as exc:
+        raise MonographError(str(exc)) from None
     except OSError as exc:
         raise MonographError(f"cannot be read: {exc.strerror or exc}") from None
     try:
@@ -199,21 +183,9 @@ def _parse_job(job: tuple[str, int, int, bool]) -> FileResult:
 
 
 def stat_files(folders: Iterable[Path | str]) -> tuple[list[tuple[str, int, int]], tuple[str, ...]]:
-    """(path, size, mtime_ns) of every monograph file of the folders. Raises `CorpusError` if one is missing."""
-    stats: list[tuple[str, int, int]] = []
-    names: list[str] = []
-    for folder in folders:
-        folder = Path(folder)
-        if not folder.is_dir():
-            raise CorpusError(f"monograph folder not found: {folder}")
-        names.append(str(folder))
-        for path in monograph_files(folder):
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue
-            stats.append((path, st.st_size, st.st_mtime_ns))
-    return stats, tuple(names)
+    """The folders' signature (see `FolderScan.signature`) and names. Raises `CorpusError` (missing, unreadable)."""
+    scan = scan_folders(folders)
+    return scan.signature(), scan.folders
 
 
 def iter_parse(jobs: Sequence[tuple[str, int, int, bool]]) -> Iterator[FileResult]:
@@ -310,11 +282,15 @@ def load_corpus(
 ) -> Corpus:
     """Load every monograph of the folders. Files whose (size, mtime) match `known` results are not re-read.
 
-    Raises `CorpusError` if a folder is missing.
+    Raises `CorpusError` if a folder is missing or unreadable. Entries that are not read (special files, broken
+    links, unreadable subfolders) are bad files with their reason.
     """
-    stats, names = stat_files(folders)
+    scan = scan_folders(folders)
+    stats = scan.files
     known = known or {}
-    reused: dict[str, FileResult] = {}
+    reused: dict[str, FileResult] = {
+        path: FileResult(path, SKIPPED, SKIPPED, error=reason) for path, reason in scan.skipped.items()
+    }
     jobs: list[tuple[str, int, int, bool]] = []
     for path, size, mtime_ns in stats:
         old = known.get(path)
@@ -322,7 +298,9 @@ def load_corpus(
             reused[path] = old
         else:
             jobs.append((path, size, mtime_ns, cut_units))
-    parsed = {r.path: r for r in parse_many(jobs, progress, len(reused), len(stats))} if jobs else {}
+    unchanged = len(stats) - len(jobs)
+    parsed = {r.path: r for r in parse_many(jobs, progress, unchanged, len(stats))} if jobs else {}
     if jobs:
-        log.info("parsed %d monograph file(s), reused %d unchanged", len(jobs), len(reused))
-    return assemble((reused.get(path) or parsed[path] for path, _, _ in stats), names)
+        log.info("parsed %d monograph file(s), reused %d unchanged", len(jobs), unchanged)
+    in_order = sorted([*(path for path, _, _ in stats), *scan.skipped])
+    return assemble((reused.get(path) or parsed[path] for path in in_order), scan.folders)
