@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
 
             print(json.dumps(reply.to_contract(), ensure_ascii=False))
         else:
-            print(reply_for_console(reply))
+            print(reply_for_console(reply, engine.lexicon))
         return 0
 
     run_chat(engine)

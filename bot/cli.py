@@ -13,14 +13,17 @@ from bot.loading import require_monographs
 from bot.progress import ConsoleProgress
 from intents.corpus import load_corpus
 from intents.engine import Engine
+from intents.lexicon import Lexicon
 from intents.models import ChatContext, Reply
+from intents.render import with_source
 
 EXIT_OK, EXIT_BAD_FILES, EXIT_USAGE = 0, 1, 2
 
 
-def reply_for_console(reply: Reply, numbered: bool = False) -> str:
-    """The reply as a person reads it; in `chat`, options are numbered so a number picks one."""
-    text = reply.text
+def reply_for_console(reply: Reply, lexicon: Lexicon, numbered: bool = False) -> str:
+    """The reply as a person reads it, naming its dated source; in `chat`, options are numbered so a number
+    picks one."""
+    text = with_source(reply, lexicon).text
     if numbered and reply.options:
         picks = "  ".join(f"[{i}] {o.label}" for i, o in enumerate(reply.options, 1))
         text += f"\n\n{picks}"
@@ -81,7 +84,7 @@ def run_chat(engine: Engine, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout
                 last, context = engine.pick(option.drug_id, context, now)
         else:
             last, context = engine.respond(text, context, now)
-        out.write(reply_for_console(last, numbered=True) + "\n\n")
+        out.write(reply_for_console(last, engine.lexicon, numbered=True) + "\n\n")
         out.flush()
 
 

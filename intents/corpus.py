@@ -9,6 +9,7 @@ restart skip files that did not change.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from collections import OrderedDict
@@ -50,6 +51,7 @@ class MonographInfo(BaseModel):
     is_banned: bool
     source: str
     description: str = ""  # the front matter's summary, cleaned: shown above the listing of sections
+    updated: str | None = None  # ISO date of the front matter's lastModified, when it holds a valid one
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,16 @@ def info_of(mono: Monograph) -> MonographInfo:
         is_banned=mono.is_banned,
         source=mono.source,
         description=mono.description,
+        updated=iso_date(mono.last_modified),
     )
+
+
+def iso_date(value: str | None) -> str | None:
+    """`2025-09-22T17:21:54.364Z` -> `2025-09-22`; None for anything that does not start with a real date."""
+    try:
+        return dt.date.fromisoformat((value or "").strip()[:10]).isoformat()
+    except ValueError:
+        return None
 
 
 @dataclass

@@ -236,6 +236,7 @@ class Engine:
             lines=[title, *unit.reply_lines()],
             options=self._section_options(mono, unit),
             part=unit.key,
+            updated=mono.updated,
         )
 
     def _section_options(self, mono: MonographInfo, answered: Unit | None) -> list[Option]:
@@ -265,6 +266,7 @@ class Engine:
             lines=lines,
             options=self._section_options(mono, None),
             part=LISTING_KEY,
+            updated=mono.updated,
         )
 
     def _faq_list(self, query: str, mono: MonographInfo) -> Reply:
@@ -281,6 +283,7 @@ class Engine:
             lines=lines,
             options=options,
             part=FAQ_LIST_KEY,
+            updated=mono.updated,
         )
 
     def _clarify(self, query: str, intent: Intent, ids: list[str], missing: str | None = None) -> Reply:

@@ -120,6 +120,7 @@ class Reply(BaseModel):
     candidates: list[str] = Field(default_factory=list)
     options: list[Option] = Field(default_factory=list)
     part: str | None = Field(default=None, description="key of the part answered, for front-end buttons")
+    updated: str | None = Field(default=None, description="ISO date its monograph was last modified, if known")
 
     @property
     def text(self) -> str:
@@ -137,6 +138,7 @@ class Reply(BaseModel):
             "faq": self.faq,
             "text": self.text,
             "candidates": self.candidates,
+            "updated": self.updated,
         }
 
 

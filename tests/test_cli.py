@@ -35,7 +35,7 @@ def test_ask_prints_the_answer_with_drug_and_section():
 def test_ask_json_prints_the_contract():
     result = run("ask", "--json", "kadcyla in children")
     data = json.loads(result.stdout)
-    assert set(data) == {"query", "drug", "topic", "kind", "section", "faq", "text", "candidates"}
+    assert set(data) == {"query", "drug", "topic", "kind", "section", "faq", "text", "candidates", "updated"}
     assert data["drug"] == "Trastuzumab Emtansine" and data["kind"] == "section"
     assert data["section"][-1] == "Children"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.test_telegram_e2e import button, running_bot
+from tests.telegram_harness import button, running_bot
 
 
 def labels(markup: dict) -> list[str]:

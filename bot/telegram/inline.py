@@ -11,6 +11,7 @@ from bot.telegram.sending import Responder, with_retry
 from intents.answers import PATH_SEP
 from intents.engine import FAQ_LIST_KEY
 from intents.models import ChatContext, Kind, Reply
+from intents.render import source_note
 
 INLINE_CACHE_SECONDS = 300
 INLINE_MAX_RESULTS = 12
@@ -68,9 +69,11 @@ class Inline:
             if key in seen:
                 continue
             seen.add(key)
-            chunks = to_html_messages(reply, MESSAGE_LIMIT - 60)
+            chunks = to_html_messages(reply, MESSAGE_LIMIT - 400)
             more = f"\n<i>{escape(engine.lexicon.reply('inline_continued'))}</i>"
-            body = chunks[0] + (more if len(chunks) > 1 else "")
+            note = source_note(reply, engine.lexicon)
+            source = f"\n\n<i>{escape(note.text)}</i>" if note else ""
+            body = chunks[0] + (more if len(chunks) > 1 else "") + source
             title = PATH_SEP.join(reply.section) if reply.section else (reply.drug or "drugbot")
             articles.append(
                 InlineQueryResultArticle(

@@ -21,6 +21,7 @@ from intents.corpus import MonographInfo
 from intents.engine import FAQ_LIST_KEY, LISTING_KEY
 from intents.lexicon import Lexicon
 from intents.models import Option, Reply
+from intents.render import human_date
 
 MAX_DATA_BYTES = 64
 BUTTON_TEXT = 40
@@ -84,8 +85,11 @@ def options_markup(reply: Reply, lexicon: Lexicon, page: int = 0, per_row: int =
     return {"inline_keyboard": [*rows, nav] if nav else rows}
 
 
-def drugs_page(drugs: list[MonographInfo], page: int, lexicon: Lexicon) -> tuple[str, InlineKeyboardMarkup | None]:
-    """One page of the drug list: a header line and a keyboard of drugs plus previous/next buttons."""
+def drugs_page(
+    drugs: list[MonographInfo], page: int, lexicon: Lexicon, dated: bool = False
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """One page of the drug list: a header line and a keyboard of drugs plus previous/next buttons; `dated`
+    (for admins, who keep the monographs current) lists when each drug on the page was last updated."""
     pages = max(1, -(-len(drugs) // DRUGS_PER_PAGE))
     page = min(max(page, 0), pages - 1)
     chunk = drugs[page * DRUGS_PER_PAGE : (page + 1) * DRUGS_PER_PAGE]
@@ -98,4 +102,12 @@ def drugs_page(drugs: list[MonographInfo], page: int, lexicon: Lexicon) -> tuple
     if nav:
         rows.append(nav)
     header = escape(lexicon.reply("drugs_header", count=f"{len(drugs):,}", page=str(page + 1), pages=str(pages)))
+    if dated:
+        dates = [
+            lexicon.reply("drugs_dated", drug=m.title, date=human_date(m.updated))
+            if m.updated
+            else lexicon.reply("drugs_undated", drug=m.title)
+            for m in chunk
+        ]
+        header += "\n\n" + "\n".join(f"• {escape(line)}" for line in dates)
     return header, (InlineKeyboardMarkup(rows) if rows else None)

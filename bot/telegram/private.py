@@ -23,6 +23,10 @@ class Conversation:
         self.responder = responder
         self.service = responder.service
 
+    def _is_admin(self, update: Update) -> bool:
+        user = update.effective_user
+        return user is not None and user.id in self.responder.settings.admin_ids
+
     async def private_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         if message is None or not message.text:
@@ -47,7 +51,8 @@ class Conversation:
         message = update.effective_message
         if message is None:
             return
-        text, keyboard = drugs_page(self.service.engine.drugs(), 0, self.service.engine.lexicon)
+        engine = self.service.engine
+        text, keyboard = drugs_page(engine.drugs(), 0, engine.lexicon, self._is_admin(update))
         await with_retry(
             lambda: message.reply_html(text, reply_markup=keyboard, do_quote=message.chat.type != ChatType.PRIVATE),
             "sendMessage(drugs)",
@@ -74,7 +79,8 @@ class Conversation:
             return
         engine = self.service.engine
         if data[0] == "g":
-            text, keyboard = drugs_page(engine.drugs(), int(data[1]) if data[1].isdigit() else 0, engine.lexicon)
+            page = int(data[1]) if data[1].isdigit() else 0
+            text, keyboard = drugs_page(engine.drugs(), page, engine.lexicon, self._is_admin(update))
             await with_retry(
                 lambda: query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard),
                 "editMessageText(drugs)",

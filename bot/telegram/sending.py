@@ -26,6 +26,7 @@ from bot.settings import Settings
 from bot.telegram.keyboards import options_markup
 from bot.telegram.render import MESSAGE_LIMIT, to_html_messages
 from intents.models import ChatContext, Reply
+from intents.render import with_source
 
 log = logging.getLogger(__name__)
 # send_reply calls sendMessage through do_api_request on purpose (see its docstring); PTB warns about that.
@@ -127,8 +128,9 @@ class Responder:
         Sent with `do_api_request` and no return type: the Message Telegram echoes back is never used, and
         not turning it (with its keyboard) into PTB objects saves a third of the CPU an answer costs.
         """
-        chunks = to_html_messages(reply, MESSAGE_LIMIT)
-        markup = options_markup(reply, self.service.engine.lexicon)
+        lexicon = self.service.engine.lexicon
+        chunks = to_html_messages(with_source(reply, lexicon), MESSAGE_LIMIT)
+        markup = options_markup(reply, lexicon)
         bot = message.get_bot()
         for index, chunk in enumerate(chunks):
             params: dict[str, Any] = {
