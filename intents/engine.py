@@ -313,7 +313,8 @@ class Engine:
             lines = [Line(role="text", text=self.lexicon.reply("unknown_named", name=named[0]))]
         else:
             lines = [Line(role="text", text=self.lexicon.reply("unknown"))]
-        suggested = [self.corpus.entries[i] for i in self.names.suggest(intent.words, self.lexicon, self._allowed)]
+        words = [*intent.words, *intent.unknown_names]  # code-like names joined ("tdxd1") are compared whole too
+        suggested = [self.corpus.entries[i] for i in self.names.suggest(words, self.lexicon, self._allowed)]
         if suggested:
             lines.append(Line(role="text", text=self.lexicon.reply("unknown_suggest")))
             lines += [Line(role="bullet", text=m.title) for m in suggested]

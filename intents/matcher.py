@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from intents.lexicon import Lexicon, PhraseHit
 from intents.names import Mention, NameIndex
 from intents.text import clean_message, fold
+from intents.typed_names import code_names, unglue
 
 MAX_MESSAGE_CHARS = 1000  # a question is short; the rest of a pasted essay is not read
 MAX_WORDS = 120
@@ -85,7 +86,7 @@ def phrase_topic(words: list[str], lexicon: Lexicon) -> str | None:
 def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
     """Read a message (any text at all) into an `Intent`."""
     text = clean_message(message[: MAX_MESSAGE_CHARS * 4])[:MAX_MESSAGE_CHARS]
-    words = names.unglue(fold(text).split()[:MAX_WORDS], lexicon)[:MAX_WORDS]
+    words = unglue(fold(text).split()[:MAX_WORDS], names, lexicon)[:MAX_WORDS]
     intent = Intent(text=text, words=words)
     if not words:
         return intent
@@ -151,6 +152,10 @@ def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
             intent.unknown_names.append(word)
         if i > 0 and (words[i - 1] in LINK_WORDS or (i > 1 and words[i - 2] in LINK_WORDS)):
             intent.linked_words.append(word)
+    # "T-DXd1", "t-dm": code-like names of drugs we may not have (a follow-up must not answer them from memory)
+    named = {words[i] for i in in_drug}
+    codes = [c for c in code_names(text, names, lexicon) if c not in intent.unknown_names and c not in named]
+    intent.unknown_names += codes
 
     for mention in mentions:
         after = mention.end

@@ -13,7 +13,6 @@ one of their words is near a word of a longer name, and a message spends at most
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -23,18 +22,14 @@ from rapidfuzz.distance import OSA
 from intents.lexicon import Lexicon
 from intents.models import Monograph
 from intents.text import fold
+from intents.typed_names import is_qualifier
 
 MAX_NAME_TOKENS = 8
 MIN_TYPO_NAME = 5  # shorter names are too close to ordinary words to forgive a typo
 MAX_TYPO_NAME = 64  # longer names (a pasted paragraph as an alias) are found exactly, never by typo
 MAX_TYPO_PROBES = 20_000  # per message: gibberish of a thousand long words stays a few milliseconds
 MAX_SUGGEST_WORDS = 6  # words of an unknown message compared with every name of their length
-MAX_GLUED_WORD = 12  # "kadcyladose": the longest ordinary word looked for glued to a name
-
-_UNITS = r"(?:mg|mcg|ug|g|gm|gr|ml|l|iu|u|units?|mmol|meq|mg/ml|mg/kg|mg/m2|mcg/ml|mcg/h|mcg/hr|mg/h|puffs?|mgs)"
-# a strength as folded: "500", "100mg", "10/325", "6mg/kg", "mg/ml", "er500" (a form glued to a strength)
-_STRENGTH = re.compile(rf"(?:[a-z]{{2,3}})?\d+(?:[.,/]\d+)*{_UNITS}?(?:/\d*{_UNITS}?)?|{_UNITS}")
-_NAME_THEN_NUMBER = re.compile(r"([a-z]{4,})(\d.*)")
+SHORT_CODE = 6  # words this short are compared with names by edits too, not only by ratio
 
 
 @dataclass(frozen=True)
@@ -129,7 +124,6 @@ class NameIndex:
         words = {w for key in multi for w in key}
         self.name_words: frozenset[str] = frozenset(words | {d for w in words if len(w) >= 3 for d in _deletes(w)})
         self.name_leads: frozenset[str] = frozenset(" ".join(key[:n]) for key in multi for n in range(1, len(key)))
-        self._glue_words: tuple[Lexicon | None, frozenset[str]] = (None, frozenset())
 
     @classmethod
     def build(cls, monographs: Iterable[Monograph], lexicon: Lexicon) -> NameIndex:
@@ -195,52 +189,8 @@ class NameIndex:
             ((k, d) for k, d in found.items() if d <= min(limit, max_typos(len(k)))), key=lambda kd: (kd[1], kd[0])
         )
 
-    # --- words as typed ---------------------------------------------------------------------------------
-
-    def is_qualifier(self, word: str, lexicon: Lexicon) -> bool:
-        """A strength or a form that may follow a drug name ("500mg", "10/325", "hcl", "er", "er500")."""
-        if word in lexicon.name_suffixes:
-            return True
-        found = _STRENGTH.fullmatch(word)
-        return bool(found) and (word[0].isdigit() or word[:3].rstrip("0123456789") in lexicon.name_suffixes)
-
-    def unglue(self, words: list[str], lexicon: Lexicon) -> list[str]:
-        """The words of a message with names split from what was typed onto them.
-
-        "kadcyla160mg" and "metformin500" lose their strength; "lidocaineof" and "kadcyladose" a short ordinary
-        word, and "ofkadcyla" a stop word before the name. Only a whole known name (at least five letters) is split
-        off, and never from a word that is itself a name or ordinary English.
-        """
-        out: list[str] = []
-        for word in words:
-            out.extend(self._unglued(word, lexicon))
-        return out
-
-    def _unglued(self, word: str, lexicon: Lexicon) -> tuple[str, ...]:
-        if len(word) < MIN_TYPO_NAME + 2 or word in self.exact or word in lexicon.english or word in self.partial:
-            return (word,)
-        numbered = _NAME_THEN_NUMBER.fullmatch(word)
-        if numbered:
-            name, rest = numbered.groups()
-            if self.is_qualifier(rest, lexicon) and (self._known(name) or self.fuzzy_keys(name)):
-                return (name, rest)
-            return (word,)
-        for cut in range(max(MIN_TYPO_NAME, len(word) - MAX_GLUED_WORD), len(word) - 1):
-            tail = word[cut:]
-            if self._known(word[:cut]) and (tail in lexicon.stopwords or tail in self._question_words(lexicon)):
-                return (word[:cut], tail)
-        for cut in range(3, min(len(word) - MIN_TYPO_NAME, MAX_GLUED_WORD) + 1):
-            if word[:cut] in lexicon.stopwords and self._known(word[cut:]):
-                return (word[:cut], word[cut:])
-        return (word,)
-
-    def _question_words(self, lexicon: Lexicon) -> frozenset[str]:
-        """Words of the lexicon's phrases ("dose", "side", "pregnancy"): what a question glues onto a name."""
-        if self._glue_words[0] is not lexicon:
-            self._glue_words = (lexicon, frozenset(lexicon.vocabulary))
-        return self._glue_words[1]
-
-    def _known(self, word: str) -> bool:
+    def known(self, word: str) -> bool:
+        """A whole name, or a word of one, long enough to be told from ordinary words."""
         return len(word) >= MIN_TYPO_NAME and (word in self.exact or word in self.partial)
 
     def near_name_word(self, word: str) -> bool:
@@ -335,7 +285,7 @@ class NameIndex:
         # 4. the strength and form after a name are part of what was named ("metformin er 500mg")
         for index, mention in enumerate(found):
             end = mention.end
-            while end < n_words and end not in used and end not in blocked and self.is_qualifier(words[end], lexicon):
+            while end < n_words and end not in used and end not in blocked and is_qualifier(words[end], lexicon):
                 end += 1
             if end > mention.end:
                 found[index] = Mention(mention.start, end, mention.ids, mention.how, mention.text)
@@ -349,14 +299,20 @@ class NameIndex:
         could be names, so a long message of unknown words costs no more than a short one.
         """
         if not self.by_length:
+            by_length: dict[int, list[str]] = {}
             for key in self.exact:
-                self.by_length.setdefault(len(key), []).append(key)
+                by_length.setdefault(len(key), []).append(key)
+            self.by_length = by_length  # built whole, then shared: another thread never sees half of it
         scores: dict[str, float] = {}
-        unknown = [w for w in dict.fromkeys(words) if len(w) >= 4 and w not in lexicon.english]
+        unknown = [w for w in dict.fromkeys(words) if len(w) >= 3 and w not in lexicon.english]
         for word in [w for w in unknown if w not in lexicon.stopwords][:MAX_SUGGEST_WORDS]:
             spread = max(2, len(word) // 4)
             keys = [k for n in range(len(word) - spread, len(word) + spread + 1) for k in self.by_length.get(n, ())]
-            for key, score, _ in process.extract(word, keys, scorer=fuzz.ratio, score_cutoff=72, limit=8):
+            close = [(k, s) for k, s, _ in process.extract(word, keys, scorer=fuzz.ratio, score_cutoff=72, limit=8)]
+            if len(word) <= SHORT_CODE:  # "tdxd1" is two edits from "tdm1": close for a code, far by ratio
+                near = process.extract(word, keys, scorer=OSA.distance, score_cutoff=2, limit=8)
+                close += [(k, fuzz.ratio(word, k)) for k, _, _ in near if len(k) >= 4]
+            for key, score in close:
                 for drug_id in set(self.exact[key]) & allowed:
                     scores[drug_id] = max(scores.get(drug_id, 0.0), score)
         return [d for d, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]

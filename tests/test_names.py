@@ -14,6 +14,7 @@ from intents.matcher import match
 from intents.models import Monograph
 from intents.names import MAX_TYPO_PROBES, NameIndex, ProbeBudget, probe_count, probes
 from intents.text import fold, tokens
+from intents.typed_names import unglue
 from tests.conftest import FICTIONAL, STUBS, ask
 
 KADCYLA = ("trastuzumab-emtansine",)
@@ -169,10 +170,91 @@ def test_a_glued_name_keeps_the_rest_of_a_longer_name(fiction_engine):
 
 @pytest.mark.parametrize("word", ["tdm1", "kadcyla", "trastuzumab", "velorimab"])
 def test_a_name_itself_is_never_cut(fiction_engine, word):
-    assert fiction_engine.names.unglue([word], fiction_engine.lexicon) == [word]
+    assert unglue([word], fiction_engine.names, fiction_engine.lexicon) == [word]
 
 
 def test_ordinary_words_that_end_like_a_question_stay_whole(lexicon):
     """A name inside a longer word ("Miral" in "miralax") is not cut off unless the rest is a question word."""
     index = NameIndex.build([Monograph(id="miral", title="Miral", names=("Miral", "Filen"))], lexicon)
-    assert index.unglue(["miralax", "filename", "miraldose"], lexicon) == ["miralax", "filename", "miral", "dose"]
+    assert unglue(["miralax", "filename", "miraldose"], index, lexicon) == ["miralax", "filename", "miral", "dose"]
+
+
+def follow_up(engine, first, then):
+    _, context = engine.respond(first)
+    reply, _ = engine.respond(then, context)
+    return reply
+
+
+@pytest.mark.parametrize(
+    "text", ["what is the dose of T-DXd1?", "t-md1 dose", "what is the dose of t-dm?", "dose of T-Dx", "and DS-8201?"]
+)
+def test_a_code_name_we_do_not_have_is_not_answered_from_the_remembered_drug(seed_engine, text):
+    reply = follow_up(seed_engine, "kadcyla dose", text)
+    assert reply.kind == "unknown" and reply.drug is None
+
+
+def test_a_code_name_near_a_known_one_is_offered(seed_engine):
+    reply = follow_up(seed_engine, "kadcyla dose", "what is the dose of T-DXd1?")
+    assert reply.candidates == ["Trastuzumab Emtansine"]
+
+
+def code_probes() -> list[str]:
+    """Code names as people mistype them: T-DM1 with one slip (case, hyphen, letters), and other drugs' codes."""
+    rng = random.Random(247)
+    slips: set[str] = set()
+    alphabet = "TDMXdmx1289-"
+    while len(slips) < 120:
+        code = list("T-DM1")
+        i = rng.randrange(len(code))
+        slip = rng.choice(["swap", "drop", "add", "change"])
+        if slip == "swap" and i < len(code) - 1:
+            code[i], code[i + 1] = code[i + 1], code[i]
+        elif slip == "drop":
+            del code[i]
+        elif slip == "add":
+            code.insert(i, rng.choice(alphabet))
+        else:
+            code[i] = rng.choice(alphabet)
+        text = "".join(c.lower() if rng.random() < 0.3 else c for c in code)
+        if any(ch.isalpha() for ch in text):
+            slips.add(text)
+    others = ["DS-8201", "MK-3475", "BNT162b2", "SGN-35", "RC48", "DB-1303", "SHR-A1811", "ARX788", "ZW49", "SYD985"]
+    return sorted(slips) + others
+
+
+@pytest.mark.parametrize("template", ["what is the dose of {}?", "{} side effects", "and {}?", "is {} ok in pregnancy"])
+def test_no_follow_up_with_a_code_name_answers_from_memory(seed_engine, template):
+    wrong = []
+    for code in code_probes():
+        text = template.format(code)
+        if match(text, seed_engine.names, seed_engine.lexicon).mentions:
+            continue  # the code is a name we know (T-DM1 written another way): answering it is right
+        reply = follow_up(seed_engine, "kadcyla dose", text)
+        if reply.drug is not None:
+            wrong.append(text)
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "and side effects?",
+        "what about in pregnancy",
+        "is it safe with alcohol",
+        "and for kids under 12",
+        "what about covid-19?",
+        "how about type 2 diabetes",
+        "with cyp3a4 inhibitors?",
+        "and the 2nd dose?",
+        "for a 70kg adult",
+        "q3w dosing?",
+        "side effects after the 4th cycle",
+        "dose at 3.6 mg/kg?",
+        "her2 side effects",
+        "any side effects on t-cells?",
+        "x-ray contrast interactions?",
+    ],
+)
+def test_ordinary_follow_ups_still_use_the_remembered_drug(seed_engine, text):
+    reply = follow_up(seed_engine, "kadcyla dose", text)
+    assert reply.drug == "Trastuzumab Emtansine", reply.text
