@@ -22,6 +22,7 @@ from aiohttp import web
 
 BOT_ID = 777000111
 BOT_USERNAME = "drug_test_bot"
+TELEGRAM_SERVICE_ID = 777000  # the account automatic forwards into discussion groups come from
 ALLOWED_TAGS = {
     "b",
     "strong",
@@ -135,6 +136,7 @@ class FakeBotApi:
         self._message_ids = itertools.count(1000)
         self._new_update = asyncio.Event()
         self._call_event = asyncio.Event()
+        self._chat_kinds: dict[int, str] = {}
         self._runner: web.AppRunner | None = None
         self.port = port  # 0: any free port
         self.record = True
@@ -201,10 +203,13 @@ class FakeBotApi:
     def user(self, user_id: int = 42, name: str = "Ana") -> dict[str, Any]:
         return {"id": user_id, "is_bot": False, "first_name": name, "username": name.lower()}
 
-    def chat(self, chat_id: int, kind: str = "private") -> dict[str, Any]:
+    def chat(self, chat_id: int, kind: str | None = None) -> dict[str, Any]:
+        """A chat as updates carry it; its kind is remembered, so the bot's messages to it say the same."""
+        kind = kind or self._chat_kinds.get(chat_id) or ("private" if chat_id > 0 else "supergroup")
+        self._chat_kinds[chat_id] = kind
         if kind == "private":
             return {"id": chat_id, "type": "private", "first_name": "Ana"}
-        return {"id": chat_id, "type": kind, "title": "Ward 7"}
+        return {"id": chat_id, "type": kind, "title": "Oncology News" if kind == "channel" else "Ward 7"}
 
     def push(self, update: dict[str, Any]) -> int:
         update_id = next(self._update_ids)
@@ -228,13 +233,39 @@ class FakeBotApi:
         chat_type: str = "private",
         user_id: int = 42,
         reply_to: dict[str, Any] | None = None,
+        sender_chat: dict[str, Any] | None = None,
+        automatic_forward: bool = False,
     ) -> dict[str, Any]:
-        """Queue a text message as Telegram would deliver it (commands and mentions get their entities)."""
+        """Queue a text message as Telegram would deliver it (commands and mentions get their entities).
+
+        `sender_chat` posts it on behalf of a chat (a channel, or a group's anonymous admin);
+        `automatic_forward` makes it a channel post that Telegram copied into the linked discussion group
+        (sent by the "Telegram" service account on behalf of the channel)."""
+        message = self._text_message(text, self.chat(chat_id, chat_type))
+        message["from"] = self.user(user_id)
+        if automatic_forward:
+            message["from"] = {"id": TELEGRAM_SERVICE_ID, "is_bot": False, "first_name": "Telegram"}
+            message["is_automatic_forward"] = True
+        if sender_chat is not None:
+            message["sender_chat"] = sender_chat
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
+        self.push({"message": message})
+        return message
+
+    def push_channel_post(self, text: str, channel_id: int = -100500600) -> dict[str, Any]:
+        """Queue a post in a channel (where the bot is an admin): no sender user, the channel as sender_chat."""
+        chat = self.chat(channel_id, "channel")
+        message = self._text_message(text, chat)
+        message["sender_chat"] = chat
+        self.push({"channel_post": message})
+        return message
+
+    def _text_message(self, text: str, chat: dict[str, Any]) -> dict[str, Any]:
         message: dict[str, Any] = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
-            "chat": self.chat(chat_id, chat_type),
-            "from": self.user(user_id),
+            "chat": chat,
             "text": text,
         }
         entities = []
@@ -248,9 +279,6 @@ class FakeBotApi:
                 )
         if entities:
             message["entities"] = entities
-        if reply_to is not None:
-            message["reply_to_message"] = reply_to
-        self.push({"message": message})
         return message
 
     def push_callback(self, data: str, message: dict[str, Any], user_id: int = 42) -> None:
@@ -451,7 +479,7 @@ class FakeBotApi:
         message = {
             "message_id": next(self._message_ids),
             "date": int(time.time()),
-            "chat": self.chat(chat_id, "private" if chat_id > 0 else "supergroup"),
+            "chat": self.chat(chat_id),
             "from": self._get_me({}),
             "text": visible,
         }

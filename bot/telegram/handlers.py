@@ -68,6 +68,11 @@ class DrugBot:
         # plain questions first: they are most updates, and PTB stops at the first handler that matches
         text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
         app.add_handler(MessageHandler(private & text, chat.private_text))
+        # a channel's posts, and their automatic forwards into its discussion group, before group text and
+        # commands: only a /drug command or a mention of the bot is answered
+        forwarded = filters.UpdateType.MESSAGE & filters.IS_AUTOMATIC_FORWARD
+        posts = filters.TEXT & (filters.UpdateType.CHANNEL_POST | forwarded)
+        app.add_handler(MessageHandler(posts, self.groups.addressed_post))
         app.add_handler(MessageHandler(groups & text, self.groups.group_text))
         app.add_handler(CommandHandler("start", chat.start))
         app.add_handler(CommandHandler("help", chat.help))
