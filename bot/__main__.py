@@ -11,7 +11,16 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.cli import EXIT_USAGE, ask_batch, reply_for_console, run_chat, run_check, skipped_summary
+from bot.cli import (
+    EXIT_USAGE,
+    ask_batch,
+    clean_text,
+    read_lines,
+    reply_for_console,
+    run_chat,
+    run_check,
+    skipped_summary,
+)
 from bot.loading import cache_dir_from, load_engine
 from bot.progress import ConsoleProgress
 from bot.settings import SettingsError, load_settings
@@ -85,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             return _fail(str(exc))
 
     if command == "ask":
-        question = " ".join(args.text).strip()
+        question = clean_text(" ".join(args.text)).strip()
         if not args.jsonl and not question:
             return _fail('empty question: try  python -m bot ask "dose of Kadcyla?"')
         if args.jsonl and question:
@@ -107,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if command == "ask":
         if args.jsonl:
-            ask_batch(engine, sys.stdin, sys.stdout)
+            ask_batch(engine, read_lines(sys.stdin.buffer), sys.stdout)
             return 0
         reply, _ = engine.respond(question)
         if args.json:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
+import re
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from bot.loading import require_monographs
 from bot.progress import ConsoleProgress
@@ -18,6 +20,10 @@ from intents.models import ChatContext, Reply
 from intents.render import with_source
 
 EXIT_OK, EXIT_BAD_FILES, EXIT_USAGE = 0, 1, 2
+MAX_LINE_BYTES = 64 * 1024  # an `ask --jsonl` line longer than this is answered with an error, not read whole
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+log = logging.getLogger(__name__)
 
 
 def reply_for_console(reply: Reply, lexicon: Lexicon, numbered: bool = False) -> str:
@@ -30,24 +36,65 @@ def reply_for_console(reply: Reply, lexicon: Lexicon, numbered: bool = False) ->
     return text
 
 
-def ask_batch(engine: Engine, lines: Iterable[str], out: TextIO) -> int:
-    """The batch contract: one message per input line, one JSON object per output line, in order."""
+def clean_text(text: str) -> str:
+    """Text that can be written as UTF-8: lone surrogates (a JSON `\\ud800`, an undecodable argument) replaced."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def read_lines(stream: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[bytes | None]:
+    """The lines of a byte stream, each read whole only up to `limit` bytes: a longer line is skipped to its end
+    and stands as None, so one endless line cannot take the memory."""
+    while line := stream.readline(limit + 1):
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := stream.readline(limit)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield line
+
+
+def _message(line: str) -> tuple[str, str]:
+    """(chat, text) of one batch line: plain text, or a `{"chat": ..., "text": ...}` object.
+    Raises ValueError with the reason when an object line is not one."""
+    if not line.lstrip().startswith("{"):
+        return "", line
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not a valid JSON object: {exc.msg} at column {exc.colno}") from None
+    if not isinstance(data, dict) or "text" not in data:
+        raise ValueError('a JSON line needs a "text" field')
+    if not isinstance(data["text"], str):
+        raise ValueError(f'"text" must be a string, not {type(data["text"]).__name__}')
+    return clean_text(str(data.get("chat", ""))), clean_text(data["text"])
+
+
+def ask_batch(engine: Engine, lines: Iterable[str | bytes | None], out: TextIO) -> int:
+    """The batch contract: one message per input line, one JSON object per output line, in order.
+
+    A line that cannot be a message (malformed JSON, no string `text`, too long) gets an object with `line` and
+    `error` instead; bytes that are not UTF-8 and lone surrogates are replaced, so every line is answered and
+    the output is valid UTF-8.
+    """
     contexts: dict[str, ChatContext] = {}
     count = 0
-    for raw in lines:
-        line = raw.rstrip("\n")
-        if not line.strip():
-            continue
-        chat, text = "", line
-        if line.lstrip().startswith("{"):
+    for number, raw in enumerate(lines, 1):
+        if raw is None:
+            answer: dict[str, object] = {"line": number, "error": f"line longer than {MAX_LINE_BYTES:,} bytes"}
+        else:
+            line = clean_text(raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw).rstrip("\r\n")
+            if not line.strip():
+                continue
             try:
-                data = json.loads(line)
-            except json.JSONDecodeError:
-                data = None
-            if isinstance(data, dict) and isinstance(data.get("text"), str):
-                chat, text = str(data.get("chat", "")), data["text"]
-        reply, contexts[chat] = engine.respond(text, contexts.get(chat))
-        out.write(json.dumps(reply.to_contract(), ensure_ascii=False) + "\n")
+                chat, text = _message(line)
+                reply, contexts[chat] = engine.respond(text, contexts.get(chat))
+                answer = reply.to_contract()
+            except ValueError as exc:
+                answer = {"line": number, "query": line, "error": str(exc)}
+            except Exception as exc:  # one message must never end the batch
+                log.exception("ask --jsonl: line %d could not be answered", number)
+                answer = {"line": number, "query": line, "error": f"could not be answered ({type(exc).__name__})"}
+        out.write(clean_text(json.dumps(answer, ensure_ascii=False)) + "\n")
         out.flush()
         count += 1
     return count

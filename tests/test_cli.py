@@ -132,3 +132,41 @@ def test_ask_summarises_skipped_files_in_one_line_instead_of_loader_warnings(tmp
     assert result.stderr.strip().splitlines() == [
         "drugbot: 2 bad monograph file(s) skipped; python -m bot check names them"
     ]
+
+
+def test_one_bad_line_never_ends_a_jsonl_batch():
+    lines = [
+        b"kadcyla dose",
+        b'{"text":"kadcyla \\ud800 dose"}',  # a lone surrogate, escaped in JSON
+        b"kadcyla \xff\xfe dose",  # bytes that are not UTF-8
+        b'{"text": "kadcyla',  # malformed JSON
+        b'{"text": 5}',
+        b"x" * 100_000,  # longer than a line may be
+        b"and side effects?",
+    ]
+    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "DRUGBOT_SEEDS_DIR")}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--jsonl"],
+        input=b"\n".join(lines) + b"\n",
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.decode("utf-8").splitlines()]  # strict UTF-8
+    assert len(out) == len(lines)
+    assert out[1]["query"] == "kadcyla \ufffd dose" and out[1]["drug"] == "Trastuzumab Emtansine"
+    assert out[2]["query"] == "kadcyla \ufffd\ufffd dose" and out[2]["drug"] == "Trastuzumab Emtansine"
+    assert out[3]["line"] == 4 and out[3]["error"].startswith("not a valid JSON object")
+    assert out[4] == {"line": 5, "query": '{"text": 5}', "error": '"text" must be a string, not int'}
+    assert out[5] == {"line": 6, "error": "line longer than 65,536 bytes"}
+    assert out[6]["topic"] == "side_effects" and out[6]["drug"] == "Trastuzumab Emtansine"
+    assert "Traceback" not in result.stderr.decode("utf-8", "replace")
+
+
+def test_an_argument_that_is_not_utf8_is_answered_as_valid_json():
+    result = run("ask", "--json", "kadcyla \udcff dose")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["query"] == "kadcyla \ufffd dose" and data["drug"] == "Trastuzumab Emtansine"
