@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     watch_interval: float = Field(default=5.0, ge=0.2, le=3600, validation_alias="DRUGBOT_WATCH_INTERVAL")
     cache_dir: str = Field(default="", validation_alias="DRUGBOT_CACHE_DIR")
     health_file: Path | None = Field(default=None, validation_alias="DRUGBOT_HEALTH_FILE")
+    group_cooldown: float = Field(default=60.0, ge=0, le=86400, validation_alias="DRUGBOT_GROUP_COOLDOWN")
     error_chat_id: int | None = Field(default=None, validation_alias="DRUGBOT_ERROR_CHAT_ID")
     log_level: str = Field(default="INFO", validation_alias="DRUGBOT_LOG_LEVEL")
 

@@ -23,6 +23,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.service import EngineService
 from bot.settings import Settings
+from bot.telegram.cooldown import RecentAnswers, answer_key
 from bot.telegram.keyboards import options_markup
 from bot.telegram.render import MESSAGE_LIMIT, to_html_messages
 from intents.models import ChatContext, Reply
@@ -107,6 +108,7 @@ class Responder:
         self.settings = settings
         # messages (chat id, message id) whose answer went out, so an error after it brings no apology
         self._answered: OrderedDict[tuple[int, int], None] = OrderedDict()
+        self.recent = RecentAnswers(settings.group_cooldown)
 
     def was_answered(self, message: Message) -> bool:
         return (message.chat_id, message.message_id) in self._answered
@@ -122,8 +124,9 @@ class Responder:
         self.service.count(reply)
         return reply
 
-    async def send_reply(self, message: Message, reply: Reply, quote: bool) -> None:
-        """Send a reply as one or more HTML messages; the buttons go with the last one.
+    async def send_reply(self, message: Message, reply: Reply, quote: bool) -> int | None:
+        """Send a reply as one or more HTML messages; the buttons go with the last one. Returns the id of the
+        first message sent (None when it could not be sent).
 
         Sent with `do_api_request` and no return type: the Message Telegram echoes back is never used, and
         not turning it (with its keyboard) into PTB objects saves a third of the CPU an answer costs.
@@ -132,6 +135,7 @@ class Responder:
         chunks = to_html_messages(with_source(reply, lexicon), MESSAGE_LIMIT)
         markup = options_markup(reply, lexicon)
         bot = message.get_bot()
+        first: int | None = None
         for index, chunk in enumerate(chunks):
             params: dict[str, Any] = {
                 "chat_id": message.chat_id,
@@ -151,6 +155,8 @@ class Responder:
             )
             if sent is not None and index == 0:
                 self._mark_answered(message)
+                first = sent.get("message_id") if isinstance(sent, dict) else None
+        return first
 
     async def answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
         """Answer a question asked in the update's message (quoting it outside private chats)."""
@@ -158,5 +164,32 @@ class Responder:
         if message is None:
             return
         reply = self.ask(text, context.chat_data)
-        quote = message.chat.type != ChatType.PRIVATE
-        await self.send_reply(message, reply, quote)
+        if message.chat.type == ChatType.PRIVATE:
+            await self.send_reply(message, reply, quote=False)
+            return
+        key = answer_key(reply) if self.recent.seconds > 0 else None
+        now = time.monotonic()
+        earlier = self.recent.earlier(message.chat_id, key, now) if key else None
+        if earlier is not None:
+            await self._point_to(message, earlier)
+            return
+        first = await self.send_reply(message, reply, quote=True)
+        if key and first is not None:
+            self.recent.remember(message.chat_id, key, first, now)
+
+    async def _point_to(self, message: Message, earlier: int) -> None:
+        """A short reply to the earlier answer (so tapping it shows the answer) instead of a second copy."""
+        text = self.service.engine.lexicon.reply("already_answered")
+        params: dict[str, Any] = {
+            "chat_id": message.chat_id,
+            "text": text,
+            "reply_parameters": {"message_id": earlier, "allow_sending_without_reply": True},
+        }
+        if message.is_topic_message and message.message_thread_id:
+            params["message_thread_id"] = message.message_thread_id
+        sent = await with_retry(
+            lambda: message.get_bot().do_api_request("sendMessage", api_kwargs=params),
+            f"sendMessage(chat {message.chat_id}, pointer)",
+        )
+        if sent is not None:
+            self._mark_answered(message)
