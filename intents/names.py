@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise, permutations
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -22,13 +23,14 @@ from rapidfuzz.distance import OSA
 from intents.lexicon import Lexicon
 from intents.models import Monograph
 from intents.text import fold
-from intents.typed_names import is_qualifier
+from intents.typed_names import COMBINATION_LINKS, combination_parts, is_qualifier
 
 MAX_NAME_TOKENS = 8
 MIN_TYPO_NAME = 5  # shorter names are too close to ordinary words to forgive a typo
 MAX_TYPO_NAME = 64  # longer names (a pasted paragraph as an alias) are found exactly, never by typo
 MAX_TYPO_PROBES = 20_000  # per message: gibberish of a thousand long words stays a few milliseconds
 MAX_SUGGEST_WORDS = 6  # words of an unknown message compared with every name of their length
+MAX_COMBINATION_PARTS = 3  # "X, Y and Z" at most
 SHORT_CODE = 6  # words this short are compared with names by edits too, not only by ratio
 
 
@@ -124,6 +126,18 @@ class NameIndex:
         words = {w for key in multi for w in key}
         self.name_words: frozenset[str] = frozenset(words | {d for w in words if len(w) >= 3 for d in _deletes(w)})
         self.name_leads: frozenset[str] = frozenset(" ".join(key[:n]) for key in multi for n in range(1, len(key)))
+        # combination products: (their ids, what may name each part); a part is named by its own monograph's
+        # ids when it has one ("quorbex" names Quorbazine), or by its words ("=kestrazine") when it has none
+        self.combinations: list[tuple[tuple[str, ...], list[frozenset[str]]]] = []
+        self.combinations_by_ref: dict[str, list[int]] = {}
+        for key, ids in self.exact.items():
+            parts = combination_parts(key) if " " in key or "/" in key else None
+            if not parts:
+                continue
+            refs = [frozenset({f"={part}", *(set(self.exact.get(part, ())) - set(ids))}) for part in parts]
+            for ref in set().union(*refs):
+                self.combinations_by_ref.setdefault(ref, []).append(len(self.combinations))
+            self.combinations.append((tuple(sorted(ids)), refs))
 
     @classmethod
     def build(cls, monographs: Iterable[Monograph], lexicon: Lexicon) -> NameIndex:
@@ -290,7 +304,47 @@ class NameIndex:
             if end > mention.end:
                 found[index] = Mention(mention.start, end, mention.ids, mention.how, mention.text)
                 used |= set(range(mention.end, end))
-        return sorted(found, key=lambda m: m.start)
+        return self._combined(sorted(found, key=lambda m: m.start), words, lexicon)
+
+    def _combined(self, found: list[Mention], words: list[str], lexicon: Lexicon) -> list[Mention]:
+        """Names linked in the message ("X and Y", "X/Y", "X with Y") that together name a combination product
+        become one mention of it; without such a product they stay apart (the first is the drug asked about)."""
+        if not self.combinations or len(found) < 2:
+            return found
+
+        def linked(a: Mention, b: Mention) -> bool:  # nothing between but one link word and strengths
+            between = words[a.end : b.start]
+            links = [w for w in between if w in COMBINATION_LINKS]
+            return len(links) <= 1 and all(w in COMBINATION_LINKS or is_qualifier(w, lexicon) for w in between)
+
+        out: list[Mention] = []
+        i = 0
+        while i < len(found):
+            for j in range(min(len(found), i + MAX_COMBINATION_PARTS) - 1, i, -1):  # the longest chain first
+                chain = found[i : j + 1]
+                ids = self._combination_of(chain) if all(linked(a, b) for a, b in pairwise(chain)) else ()
+                if ids:
+                    how = "fuzzy" if any(m.how == "fuzzy" for m in chain) else "exact"
+                    text = " ".join(words[chain[0].start : chain[-1].end])
+                    out.append(Mention(chain[0].start, chain[-1].end, ids, how, text))
+                    i = j + 1
+                    break
+            else:
+                out.append(found[i])
+                i += 1
+        return out
+
+    def _combination_of(self, chain: list[Mention]) -> tuple[str, ...]:
+        """Ids of the combination products whose parts are exactly the drugs of `chain`, in any order."""
+        named = [{*m.ids, f"={m.text}"} for m in chain]
+        found: set[str] = set()
+        for number in {n for ref in named[0] for n in self.combinations_by_ref.get(ref, ())}:
+            ids, parts = self.combinations[number]
+            if len(parts) == len(chain) and any(
+                all(named[k] & parts[p] for k, p in enumerate(order)) for order in permutations(range(len(parts)))
+            ):
+                found.update(ids)
+        return tuple(sorted(found))
 
     def suggest(self, words: list[str], lexicon: Lexicon, allowed: set[str], limit: int = 3) -> list[str]:
         """Drug ids whose names are close to an unknown word of the message, for an `unknown` reply.

@@ -22,6 +22,7 @@ MAX_GLUED_WORD = 12  # "kadcyladose": the longest ordinary word looked for glued
 _UNITS = r"(?:mg|mcg|ug|g|gm|gr|ml|l|iu|u|units?|mmol|meq|mg/ml|mg/kg|mg/m2|mcg/ml|mcg/h|mcg/hr|mg/h|puffs?|mgs)"
 # a strength as folded: "500", "100mg", "10/325", "6mg/kg", "mg/ml", "er500" (a form glued to a strength)
 _STRENGTH = re.compile(rf"(?:[a-z]{{2,3}})?\d+(?:[.,/]\d+)*{_UNITS}?(?:/\d*{_UNITS}?)?|{_UNITS}")
+_UNIT = re.compile(_UNITS)
 _NAME_THEN_NUMBER = re.compile(r"([a-z]{4,})(\d.*)")
 
 
@@ -29,16 +30,17 @@ def is_qualifier(word: str, lexicon: Lexicon) -> bool:
     """A strength or a form that may follow a drug name ("500mg", "10/325", "hcl", "er", "er500")."""
     if word in lexicon.name_suffixes:
         return True
-    found = _STRENGTH.fullmatch(word)
-    return bool(found) and (word[0].isdigit() or word[:3].rstrip("0123456789") in lexicon.name_suffixes)
+    if not _STRENGTH.fullmatch(word):
+        return False
+    return word[0].isdigit() or bool(_UNIT.fullmatch(word)) or word[:3].rstrip("0123456789") in lexicon.name_suffixes
 
 
 def unglue(words: list[str], names: NameIndex, lexicon: Lexicon) -> list[str]:
     """The words of a message with names split from what was typed onto them.
 
     "kadcyla160mg" and "metformin500" lose their strength; "lidocaineof" and "kadcyladose" a short question
-    word, and "ofkadcyla" a stop word before the name. Only a whole known name (at least five letters) is split
-    off, and never from a word that is itself a name or ordinary English.
+    word, and "ofkadcyla" a stop word before the name; "quorbazine/talvexin" is cut at the slash. Only a whole
+    known name (at least five letters) is split off, and never from a word that is itself a name or English.
     """
     out: list[str] = []
     for word in words:
@@ -47,6 +49,11 @@ def unglue(words: list[str], names: NameIndex, lexicon: Lexicon) -> list[str]:
 
 
 def _unglued(word: str, names: NameIndex, lexicon: Lexicon) -> tuple[str, ...]:
+    if "/" in word or "+" in word:  # "quorbazine/talvexin", "20mg/talvexin": parts of a combination
+        parts = tuple(part for part in re.split(r"[/+]", word) if part)
+        if len(parts) > 1 and any(names.known(part) for part in parts):
+            return tuple(piece for part in parts for piece in _unglued(part, names, lexicon))
+        return (word,)
     if len(word) < 7 or word in names.exact or word in names.partial or word in lexicon.english:
         return (word,)
     numbered = _NAME_THEN_NUMBER.fullmatch(word)
@@ -120,3 +127,14 @@ def code_names(text: str, names: NameIndex, lexicon: Lexicon) -> list[str]:
         if compact not in found:
             found.append(compact)
     return found
+
+
+# How a combination product's parts are joined, in its title and in a message ("X and Y", "X/Y", "X with Y").
+COMBINATION_LINKS = frozenset({"and", "with", "plus", "+", "w/", "n"})
+_TITLE_LINK = re.compile(r" (?:and|with|plus|\+) |/")
+
+
+def combination_parts(key: str) -> list[str]:
+    """The parts of a folded combination name ("quorbazine and talvexin" -> both), or [] for a single drug."""
+    parts = [part.strip() for part in _TITLE_LINK.split(key)]
+    return parts if len(parts) > 1 and all(parts) else []

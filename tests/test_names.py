@@ -15,7 +15,7 @@ from intents.models import Monograph
 from intents.names import MAX_TYPO_PROBES, NameIndex, ProbeBudget, probe_count, probes
 from intents.text import fold, tokens
 from intents.typed_names import unglue
-from tests.conftest import FICTIONAL, STUBS, ask
+from tests.conftest import FICTIONAL, FIXTURES, SEEDS, STUBS, ask
 
 KADCYLA = ("trastuzumab-emtansine",)
 
@@ -258,3 +258,48 @@ def test_no_follow_up_with_a_code_name_answers_from_memory(seed_engine, template
 def test_ordinary_follow_ups_still_use_the_remembered_drug(seed_engine, text):
     reply = follow_up(seed_engine, "kadcyla dose", text)
     assert reply.drug == "Trastuzumab Emtansine", reply.text
+
+
+@pytest.fixture(scope="module")
+def combination_engine(lexicon):
+    """Quorbazine, Talvexin and their combination; Dravonil and Kestrazine only as a combination (all fictional)."""
+    return Engine(load_corpus([SEEDS, FICTIONAL, FIXTURES / "combinations"]), lexicon)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quorbazine and talvexin dose",
+        "quorbazine/talvexin dose",
+        "quorbazine-talvexin dose",
+        "quorbazine with talvexin dose",
+        "quorbazine & talvexin dose",
+        "quorbazine + talvexin dose",
+        "talvexin and quorbazine dose",
+        "quorbex and talvex dose",
+        "quorbazine 20mg/talvexin 500mg dose",
+        "quorbazine 20 mg and talvexin 500 mg dose",
+        "quorbazin/talvexin dose",
+    ],
+)
+def test_a_combination_product_is_preferred_over_its_first_part(combination_engine, text):
+    reply = ask(combination_engine, text)
+    assert reply.drug == "Quorbazine and Talvexin" and reply.topic == "dosage"
+
+
+def test_a_combination_known_only_as_one_monograph_is_found_from_its_parts(combination_engine):
+    assert ask(combination_engine, "kestrazine with dravonil").drug == "Dravonil and Kestrazine"
+    assert ask(combination_engine, "kestrazine dose").kind == "clarify"  # one part alone still asks
+
+
+@pytest.mark.parametrize(
+    ("text", "drug"),
+    [
+        ("quorbazine and velorimab dose", "Quorbazine"),
+        ("can i take velorimab with quorbazine", "Velorimab"),
+        ("quorbazine or talvexin dose", "Quorbazine"),
+        ("quorbazine dose", "Quorbazine"),
+    ],
+)
+def test_without_a_combination_product_the_first_drug_is_the_one_asked_about(combination_engine, text, drug):
+    assert ask(combination_engine, text).drug == drug
