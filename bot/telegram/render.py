@@ -8,7 +8,8 @@ import re
 from intents.models import Line, Reply
 from intents.render import BULLETS, opens_block
 
-# Telegram allows 4096 characters of text after entity parsing; the margin keeps tags and counting safe.
+# Telegram allows 4096 UTF-16 code units of text after entity parsing (an emoji such as 💊 counts two); every
+# length here is measured that way, on the HTML, which is never shorter than the text Telegram counts.
 MESSAGE_LIMIT = 4000
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+")
 
@@ -17,17 +18,30 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def utf16_len(text: str) -> int:
+    """A text's length as Telegram counts it: UTF-16 code units (characters beyond U+FFFF count two)."""
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
+
+
+def fit(text: str, units: int) -> int:
+    """How many characters from the start of `text` fit in `units` UTF-16 code units."""
+    end = min(len(text), units)
+    while (over := utf16_len(text[:end]) - units) > 0:
+        end -= (over + 1) // 2  # each character is one or two units
+    return end
+
+
 def _pieces(text: str, room: int) -> list[str]:
-    """Split a long plain text at sentence ends, else at spaces, else hard, into pieces of at most `room`."""
+    """Split a long plain text at sentence ends, else at spaces, else hard, into pieces of at most `room` units."""
     pieces: list[str] = []
     rest = text
-    while len(rest) > room:
-        window = rest[:room]
+    while utf16_len(rest) > room:
+        window = rest[: fit(rest, room)]
         cut = max((m.end() for m in _SENTENCE_END.finditer(window)), default=0)
-        if cut < room // 3:
+        if cut < len(window) // 3:
             cut = window.rfind(" ") + 1
         if cut <= 0:
-            cut = room
+            cut = len(window)
         pieces.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()
     pieces.append(rest)
@@ -35,24 +49,26 @@ def _pieces(text: str, room: int) -> list[str]:
 
 
 def _line_html(line: Line, limit: int) -> list[str]:
-    """One reply line as one or more HTML lines, each well-formed and under `limit` characters."""
+    """One reply line as one or more HTML lines, each well-formed and under `limit` UTF-16 code units."""
+    text = line.text
+    label = f"<b>{escape(line.label)}:</b> " if line.label else ""
+    if utf16_len(label) > limit // 4:  # a label too long to lead every piece is read as part of the text
+        text, label = f"{line.label}: {text}", ""
     if line.role == "bullet":
-        prefix = "  " * line.depth + BULLETS[min(line.depth, 3)] + " "
-        if line.label:
-            prefix += f"<b>{escape(line.label)}:</b> "
+        prefix = "  " * line.depth + BULLETS[min(line.depth, 3)] + " " + label
     elif line.role in ("title", "heading", "question"):
         prefix = ""
     else:
-        prefix = f"<b>{escape(line.label)}:</b> " if line.label else ""
+        prefix = label
     wrap = {
         "title": ("<b>", "</b>"),
         "heading": ("<b>", "</b>"),
         "question": ("<b>", "</b>"),
         "note": ("<i>", "</i>"),
     }.get(line.role, ("", ""))
-    room = max(200, limit - len(prefix) - 20)
+    room = max(200, limit - utf16_len(prefix) - 20)
     out = []
-    for index, piece in enumerate(_pieces(line.text, room)):
+    for index, piece in enumerate(_pieces(text, room)):
         start = prefix if index == 0 else ""
         out.append(f"{start}{wrap[0]}{escape(piece)}{wrap[1]}")
     return out or [prefix.rstrip()]
@@ -68,16 +84,20 @@ def to_html_messages(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
             blocks.append(("\n" if gap and index == 0 else "") + part)
         previous = line
     messages: list[str] = []
-    current = ""
+    current: list[str] = []
+    size = 0
     for block in blocks:
-        candidate = f"{current}\n{block}" if current else block.lstrip("\n")
-        if len(candidate) > limit and current:
-            messages.append(current)
-            current = block.lstrip("\n")
-        else:
-            current = candidate
-    if current.strip():
-        messages.append(current)
+        units = utf16_len(block)
+        if current and size + 1 + units > limit:
+            messages.append("\n".join(current))
+            current, size = [], 0
+        if not current:
+            block = block.lstrip("\n")
+            units = utf16_len(block)
+        current.append(block)
+        size += units + (1 if len(current) > 1 else 0)
+    if current and "".join(current).strip():
+        messages.append("\n".join(current))
     return messages or [escape(reply.text or "…")]
 
 
