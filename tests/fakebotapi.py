@@ -526,6 +526,8 @@ class FakeBotApi:
     def _answer_callback_query(self, params: dict[str, Any]) -> bool:
         if not params.get("callback_query_id"):
             raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+        if self.validate and utf16_len(str(params.get("text") or "")) > 200:
+            raise ApiError(400, "Bad Request: MESSAGE_TOO_LONG")
         return True
 
     def _answer_inline_query(self, params: dict[str, Any]) -> bool:

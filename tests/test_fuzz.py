@@ -508,7 +508,6 @@ callback_data = st.one_of(
 ).map(_fits)
 
 
-@pytest.mark.xfail(strict=False, reason="issue 8 defect 12 (forged button data such as g|²), being fixed")
 @settings(FUZZ, max_examples=60)
 @given(data=callback_data)
 @example(data="g|²")  # issue 8's forged button: passes isdigit(), not int()

@@ -1,7 +1,11 @@
-"""Every section one tap away: the buttons under answers, the "All sections…" listing and its pages."""
+"""Buttons: every section one tap away (the buttons under answers, the "All sections…" listing and its pages);
+old or forged button data gets a polite popup and nothing else."""
 
 from __future__ import annotations
 
+import logging
+
+from bot.telegram.keyboards import Press, parse_data
 from tests.telegram_harness import button, running_bot
 
 
@@ -62,3 +66,54 @@ async def test_long_listing_is_paged_and_every_section_is_reachable(api, tmp_pat
     assert "Next »" in first and "« Previous" in second
     faq_buttons = [label for label in first + second if label.startswith("Fictional question")]
     assert len(set(faq_buttons)) == 15
+
+
+FORGED = [
+    "g|²",  # passes str.isdigit(), not int()
+    "g|٣",  # an Arabic-Indic digit
+    "g|-1",
+    "l|trastuzumab-emtansine|list|²",
+    "l|trastuzumab-emtansine|p1|0",
+    "g|1|2",
+    "g|99999999999999999999",
+    "p|trastuzumab-emtansine",
+    "p|trastuzumab-emtansine|p1|extra",
+    "p||p1",
+    "p|trastuzumab emtansine|p1",
+    "p|trastuzumab-emtansine|P1",
+    "d|",
+    "x|1",
+    "|",
+    "",
+    "\x00\x01\x02",
+    "\udcff".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
+    "é" * 40,
+    "p|" + "a" * 200 + "|p1",  # over Telegram's 64 bytes
+]
+
+
+def test_button_data_is_parsed_strictly():
+    assert parse_data("g|2") == Press("page", page=2)
+    assert parse_data("p|trastuzumab-emtansine|f0") == Press("part", "trastuzumab-emtansine", "f0")
+    assert parse_data("d|velorimab") == Press("pick", "velorimab")
+    assert parse_data("l|velorimab|faq|3") == Press("list", "velorimab", "faq", 3)
+    assert [d for d in FORGED if parse_data(d) is not None] == []
+
+
+async def test_forged_button_data_is_answered_politely(api, tmp_path, caplog):
+    async with running_bot(api, tmp_path):
+        api.push_text("kadcyla")
+        await api.wait_for("sendMessage")
+        answer = api.sent[0]
+        with caplog.at_level(logging.WARNING):
+            for data in FORGED:
+                api.push_callback(data, answer)
+            calls = await api.wait_for("answerCallbackQuery", count=len(FORGED))
+            await api.quiet(0.5)
+        assert all("no longer works" in c.params.get("text", "") for c in calls)
+        assert len(api.calls_of("sendMessage")) == 1 and api.calls_of("editMessageText") == []
+        assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+        api.push_callback(button(answer, "Dosage"), answer)  # a real button still answers
+        await api.wait_for("sendMessage", count=2)
+        assert api.sent[1]["text"].startswith("Trastuzumab Emtansine — Dosage")

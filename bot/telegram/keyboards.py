@@ -12,7 +12,9 @@ listing that button opens (and the FAQ list) shows every one of its buttons, a p
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -42,17 +44,41 @@ def option_data(option: Option) -> str:
     return data
 
 
-def parse_data(data: str | None) -> tuple[str, ...]:
-    """('p', drug, part) | ('d', drug) | ('g', page) | ('l', drug, part, page) | () for anything else (old or
-    forged buttons)."""
-    parts = tuple((data or "").split("|"))
-    if (
-        (parts[0] == "p" and len(parts) == 3)
-        or (parts[0] in ("d", "g") and len(parts) == 2)
-        or (parts[0] == "l" and len(parts) == 4 and parts[2] in LIST_PARTS and parts[3].isdigit())
-    ):
-        return parts
-    return ()
+# The whole of the data, strictly: drug ids are slugs (no "|", no spaces), part keys short ASCII, pages ASCII
+# digits ("²" passes str.isdigit() but not int()). Anything else is an old or forged button.
+_DATA = re.compile(
+    r"p\|(?P<part_drug>[^|\s]{1,40})\|(?P<part>[a-z0-9]{1,16})"
+    r"|d\|(?P<pick_drug>[^|\s]{1,40})"
+    r"|g\|(?P<page>[0-9]{1,6})"
+    r"|l\|(?P<list_drug>[^|\s]{1,40})\|(?P<list_part>" + "|".join(map(re.escape, LIST_PARTS)) + r")"
+    r"\|(?P<list_page>[0-9]{1,6})",
+    re.ASCII,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """A button press: a part of a drug, a drug picked from a list, a page of the drug list, or a page of the
+    buttons under a listing."""
+
+    action: Literal["part", "pick", "page", "list"]
+    drug_id: str = ""
+    part: str = ""
+    page: int = 0
+
+
+def parse_data(data: str | None) -> Press | None:
+    """The press a button's callback data stands for; None for old or forged data."""
+    match = _DATA.fullmatch(data or "")
+    if match is None:
+        return None
+    if match["part_drug"]:
+        return Press("part", match["part_drug"], match["part"])
+    if match["pick_drug"]:
+        return Press("pick", match["pick_drug"])
+    if match["list_drug"]:
+        return Press("list", match["list_drug"], match["list_part"], int(match["list_page"]))
+    return Press("page", page=int(match["page"]))
 
 
 def options_markup(reply: Reply, lexicon: Lexicon, page: int = 0, per_row: int = 2) -> dict[str, Any] | None:

@@ -72,30 +72,33 @@ class Conversation:
         query = update.callback_query
         if query is None:
             return
-        data = parse_data(query.data)
+        press = parse_data(query.data)
+        engine = self.service.engine
+        if press is None:  # an old or forged button: say so in the little popup, send nothing
+            stale = engine.lexicon.reply("stale_button")
+            await with_retry(lambda: query.answer(text=stale), "answerCallbackQuery")
+            return
         await with_retry(lambda: query.answer(), "answerCallbackQuery")
         message = query.message if isinstance(query.message, Message) else None
-        if not data or message is None:
+        if message is None:
             return
-        engine = self.service.engine
-        if data[0] == "g":
-            page = int(data[1]) if data[1].isdigit() else 0
-            text, keyboard = drugs_page(engine.drugs(), page, engine.lexicon, self._is_admin(update))
+        if press.action == "page":
+            text, keyboard = drugs_page(engine.drugs(), press.page, engine.lexicon, self._is_admin(update))
             await with_retry(
                 lambda: query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard),
                 "editMessageText(drugs)",
             )
             return
-        if data[0] == "l":
-            markup = options_markup(engine.part(data[1], data[2])[0], engine.lexicon, int(data[3]))
+        if press.action == "list":
+            markup = options_markup(engine.part(press.drug_id, press.part)[0], engine.lexicon, press.page)
             page = InlineKeyboardMarkup.de_json(markup, query.get_bot()) if markup else None
             await with_retry(lambda: query.edit_message_reply_markup(page), "editMessageReplyMarkup(page)")
             return
         current = chat_context(context.chat_data)
-        if data[0] == "p":
-            reply, current = engine.part(data[1], data[2], current, time.time())
+        if press.action == "part":
+            reply, current = engine.part(press.drug_id, press.part, current, time.time())
         else:
-            reply, current = engine.pick(data[1], current, time.time())
+            reply, current = engine.pick(press.drug_id, current, time.time())
         keep_context(context.chat_data, current)
         self.service.count(reply)
         await self.responder.send_reply(message, reply, quote=False)
