@@ -52,7 +52,6 @@ def bot_env(api: FakeBotApi, state: Path, concurrency: int = 16) -> dict[str, st
             "DRUGBOT_WATCH_SEEDS": "false",
             "DRUGBOT_RATE_LIMIT": "false",  # Telegram's 20 messages/min per group would make this take hours
             "DRUGBOT_CONCURRENT_UPDATES": str(concurrency),
-            "DRUGBOT_GROUP_COOLDOWN": "0",  # the burst repeats one question per group; each must be answered
             "DRUGBOT_CACHE_DIR": "off",
             "DRUGBOT_GROUP_COOLDOWN": "0",  # the burst asks the same question in each group on purpose
         }
