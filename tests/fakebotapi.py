@@ -235,14 +235,18 @@ class FakeBotApi:
         reply_to: dict[str, Any] | None = None,
         sender_chat: dict[str, Any] | None = None,
         automatic_forward: bool = False,
+        entities: bool = True,
     ) -> dict[str, Any]:
-        """Queue a text message as Telegram would deliver it (commands and mentions get their entities).
+        """Queue a text message as Telegram would deliver it (commands and mentions get their entities;
+        `entities=False` drops them, as some clients and forwarded texts do).
 
         `sender_chat` posts it on behalf of a chat (a channel, or a group's anonymous admin);
         `automatic_forward` makes it a channel post that Telegram copied into the linked discussion group
         (sent by the "Telegram" service account on behalf of the channel)."""
         message = self._text_message(text, self.chat(chat_id, chat_type))
         message["from"] = self.user(user_id)
+        if not entities:
+            message.pop("entities", None)
         if automatic_forward:
             message["from"] = {"id": TELEGRAM_SERVICE_ID, "is_bot": False, "first_name": "Telegram"}
             message["is_automatic_forward"] = True
@@ -272,7 +276,7 @@ class FakeBotApi:
         for match in re.finditer(r"(?<!\S)/[A-Za-z0-9_]+(@[A-Za-z0-9_]+)?", text):
             if match.start() == 0:
                 entities.append({"type": "bot_command", "offset": 0, "length": utf16_len(match.group(0))})
-        for match in re.finditer(r"@[A-Za-z0-9_]{5,32}", text):
+        for match in re.finditer(r"(?<![A-Za-z0-9_])@[A-Za-z0-9_]{5,32}", text):
             if not any(e["offset"] <= utf16_len(text[: match.start()]) < e["offset"] + e["length"] for e in entities):
                 entities.append(
                     {"type": "mention", "offset": utf16_len(text[: match.start()]), "length": utf16_len(match.group(0))}

@@ -9,6 +9,9 @@ because a command such as /help or /drugs happens to start it.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from telegram import Message, MessageEntity, Update
 from telegram.ext import ContextTypes
 
@@ -75,21 +78,47 @@ def bot_command(message: Message, username: str) -> tuple[str, str] | None:
 
 
 def without_mention(message: Message, username: str, bot_id: int) -> tuple[str, bool]:
-    """The message text with @botname removed, and whether the bot was mentioned."""
+    """The message text with the bot's mentions cut out, and whether the bot was mentioned.
+
+    Telegram's mention entities decide when the message has any (cut at their UTF-16 offsets); otherwise the
+    text is searched for the bot's exact @username as a whole word (`@drugbot_helper` is not `@drugbot`), and
+    cut where it was found in the original text (lower-casing can change lengths: "İ" becomes two characters).
+    """
     text = message.text or ""
-    mentioned = False
-    spans = []
-    for entity, value in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items():
-        is_bot = (entity.type == MessageEntity.MENTION and value.lstrip("@").lower() == username.lower()) or (
-            entity.type == MessageEntity.TEXT_MENTION and entity.user is not None and entity.user.id == bot_id
-        )
-        if is_bot:
-            mentioned = True
-            spans.append(value)
-    for value in spans:
-        text = text.replace(value, " ")
-    if not mentioned and username and f"@{username.lower()}" in text.lower():
-        mentioned = True
-        index = text.lower().index(f"@{username.lower()}")
-        text = text[:index] + " " + text[index + len(username) + 1 :]
-    return text, mentioned
+    entities = [e for e in message.entities if e.type in (MessageEntity.MENTION, MessageEntity.TEXT_MENTION)]
+    if entities:
+        ours = [
+            (e.offset, e.length)
+            for e in entities
+            if (e.type == MessageEntity.TEXT_MENTION and e.user is not None and e.user.id == bot_id)
+            or (e.type == MessageEntity.MENTION and _is_username(message.parse_entity(e), username))
+        ]
+        return (_cut_utf16(text, ours), True) if ours else (text, False)
+    if not username:
+        return text, False
+    cut, found = _mention_pattern(username).subn(" ", text)
+    return cut, found > 0
+
+
+@lru_cache(maxsize=8)
+def _mention_pattern(username: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![A-Za-z0-9_@])@{re.escape(username)}(?![A-Za-z0-9_])", re.IGNORECASE | re.ASCII)
+
+
+def _is_username(mention: str, username: str) -> bool:
+    """`@name` is the bot's username (Telegram usernames are ASCII and case-insensitive)."""
+    return bool(username) and mention.isascii() and mention[1:].lower() == username.lower()
+
+
+def _cut_utf16(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with each (offset, length) span, in UTF-16 code units as Telegram gives them, made a space."""
+    data = text.encode("utf-16-le")
+    units = len(data) // 2
+    parts: list[str] = []
+    position = 0
+    for offset, length in sorted(spans):
+        start, end = max(position, min(offset, units)), max(position, min(offset + length, units))
+        parts += [data[2 * position : 2 * start].decode("utf-16-le", "replace"), " "]
+        position = end
+    parts.append(data[2 * position :].decode("utf-16-le", "replace"))
+    return "".join(parts)
