@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from aiohttp import web
 
@@ -43,6 +44,7 @@ ALLOWED_TAGS = {
 }
 _TOKEN = re.compile(r"<(/?)([a-zA-Z-]+)((?:\s[^>]*)?)>|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);|[<>&]")
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+_START_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class ApiError(Exception):
@@ -91,6 +93,15 @@ def parse_html(text: str) -> str:
     if stack:
         raise ApiError(400, f"Bad Request: can't parse entities: Can't find end tag corresponding to \"{stack[-1]}\"")
     return "".join(out)
+
+
+def _valid_button_url(url: str) -> bool:
+    """An http(s) or tg URL; a t.me deep link's `start` payload is 1-64 of A-Z, a-z, 0-9, _ and -."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https", "tg") or not (parts.netloc or parts.scheme == "tg"):
+        return False
+    start = parse_qs(parts.query).get("start")
+    return start is None or all(_START_PAYLOAD.fullmatch(p) for p in start)
 
 
 @dataclass
@@ -475,6 +486,9 @@ class FakeBotApi:
                 data = button.get("callback_data")
                 if data is not None and not 1 <= len(data.encode()) <= 64:
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+                url = button.get("url")
+                if url is not None and not _valid_button_url(url):
+                    raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")
 
     def _send_message(self, params: dict[str, Any]) -> dict[str, Any]:
         visible = self._check_text(params.get("text"), params.get("parse_mode"))

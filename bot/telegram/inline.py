@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from bot.telegram.deeplink import start_link, start_payload
 from bot.telegram.render import MESSAGE_LIMIT, escape, plain_preview, to_html_messages
 from bot.telegram.sending import Responder, with_retry
 from intents.answers import PATH_SEP
@@ -27,21 +34,24 @@ class Inline:
         inline_query = update.inline_query
         if inline_query is None:
             return
-        results = self.inline_results(inline_query.query)
+        results = self.inline_results(inline_query.query, context.bot.username or "")
         await with_retry(
             lambda: inline_query.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=False),
             "answerInlineQuery",
         )
 
-    def inline_results(self, query: str) -> list[InlineQueryResultArticle]:
-        """The best answer first, then the drug's other sections; a hint when nothing matches."""
+    def inline_results(self, query: str, username: str = "") -> list[InlineQueryResultArticle]:
+        """The best answer first, then the drug's other sections; a hint when nothing matches. Each answer
+        carries a button opening a private chat with the bot on it (when the bot's username is known)."""
         engine = self.service.engine
         query = query.strip()
         replies: list[Reply] = []
+        direct: Reply | None = None  # the reply that answers the query itself (its link carries the question)
         if query:
             reply, _ = engine.respond(query)
             self.service.count(reply)
             if reply.kind in (Kind.FAQ, Kind.SECTION, Kind.LISTING) and reply.drug_id:
+                direct = reply
                 replies.append(reply)
                 for option in reply.options:
                     if option.part and option.part != FAQ_LIST_KEY and len(replies) < INLINE_MAX_RESULTS:
@@ -75,12 +85,16 @@ class Inline:
             source = f"\n\n<i>{escape(note.text)}</i>" if note else ""
             body = chunks[0] + (more if len(chunks) > 1 else "") + source
             title = PATH_SEP.join(reply.section) if reply.section else (reply.drug or "drugbot")
+            payload = start_payload(query if reply is direct else None, reply) if username else None
+            private = engine.lexicon.reply("inline_private")
+            button = InlineKeyboardButton(private, url=start_link(username, payload or ""))
             articles.append(
                 InlineQueryResultArticle(
                     id=key,
                     title=f"{reply.drug}: {title}"[:120] if reply.drug else title[:120],
                     description=plain_preview(reply),
                     input_message_content=InputTextMessageContent(body, parse_mode=ParseMode.HTML),
+                    reply_markup=InlineKeyboardMarkup([[button]]) if payload else None,
                 )
             )
         return articles

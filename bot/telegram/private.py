@@ -11,6 +11,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
+from bot.telegram.deeplink import read_payload
 from bot.telegram.keyboards import drugs_page, options_markup, parse_data
 from bot.telegram.sending import Responder, chat_context, keep_context, with_retry
 from intents.models import Line
@@ -34,6 +35,19 @@ class Conversation:
         await self.responder.answer(update, context, message.text)
 
     async def start(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Greet, or, opened from an inline result's link (`/start <payload>`), answer its question at once."""
+        opened = read_payload(context.args[0]) if context.args else None
+        message = update.effective_message
+        if opened is not None and opened[0] == "q":
+            await self.responder.answer(update, context, opened[1])
+            return
+        if opened is not None and message is not None:
+            engine = self.service.engine
+            reply, current = engine.part(opened[1], opened[2], chat_context(context.chat_data), time.time())
+            keep_context(context.chat_data, current)
+            self.service.count(reply)
+            await self.responder.send_reply(message, reply, quote=message.chat.type != ChatType.PRIVATE)
+            return
         await self.responder.answer(update, context, "hello")
         await self.help(update, context)
 
