@@ -572,8 +572,13 @@ class FakeBotApi:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
             if not 1 <= len(command.get("description", "")) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
-        scope = (params.get("scope") or {}).get("type", "default")
-        self.commands[scope] = commands
+        scope = params.get("scope") or {}
+        kind = scope.get("type", "default")
+        if kind in ("chat", "chat_administrators", "chat_member"):
+            if "chat_id" not in scope:
+                raise ApiError(400, "Bad Request: chat_id is required in the scope")
+            kind = f"{kind}:{scope['chat_id']}"
+        self.commands[kind] = commands
         return True
 
     def _set_webhook(self, params: dict[str, Any]) -> bool:

@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram import (
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllChatAdministrators,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+)
 from telegram.error import InvalidToken, TelegramError
 from telegram.ext import (
     Application,
@@ -30,16 +37,15 @@ from bot.telegram.sending import Responder
 
 log = logging.getLogger(__name__)
 
+# Command menus per audience: (command, key of its description in replies.yaml)
 PRIVATE_COMMANDS = [
-    BotCommand("start", "What this bot does"),
-    BotCommand("help", "How to ask, with examples"),
-    BotCommand("drugs", "List the drugs I know"),
-    BotCommand("drug", "Ask about a drug: /drug kadcyla dose"),
+    ("start", "command_start"),
+    ("help", "command_help"),
+    ("drugs", "command_drugs"),
+    ("drug", "command_drug"),
 ]
-GROUP_COMMANDS = [
-    BotCommand("drug", "Ask about a drug: /drug kadcyla dose"),
-    BotCommand("help", "How to ask me in a group"),
-]
+GROUP_COMMANDS = [("drug", "command_drug"), ("help", "command_help_group"), ("drugs", "command_drugs")]
+ADMIN_COMMANDS = [("reload", "command_reload"), ("stats", "command_stats")]
 
 
 def unsupported(exc: TelegramError) -> bool:
@@ -85,17 +91,32 @@ class DrugBot:
         app.add_handler(InlineQueryHandler(self.inline.inline))
         app.add_error_handler(self.errors.on_error)
 
+    def menus(self) -> list[tuple[str, list[BotCommand], BotCommandScope]]:
+        """The command menu of each audience: private chats, groups, group admins, and the bot's own admins'
+        private chats. /reload and /stats appear only in the last two (group admins of any group see them;
+        only DRUGBOT_ADMIN_IDS may use them)."""
+        lexicon = self.service.engine.lexicon
+
+        def menu(entries: list[tuple[str, str]]) -> list[BotCommand]:
+            return [BotCommand(name, lexicon.reply(key)) for name, key in entries]
+
+        menus: list[tuple[str, list[BotCommand], BotCommandScope]] = [
+            ("private", menu(PRIVATE_COMMANDS), BotCommandScopeAllPrivateChats()),
+            ("groups", menu(GROUP_COMMANDS), BotCommandScopeAllGroupChats()),
+            ("group admins", menu(GROUP_COMMANDS + ADMIN_COMMANDS), BotCommandScopeAllChatAdministrators()),
+        ]
+        for admin in sorted(self.settings.admin_ids):
+            menus.append((f"admin {admin}", menu(PRIVATE_COMMANDS + ADMIN_COMMANDS), BotCommandScopeChat(admin)))
+        return menus
+
     async def post_init(self, app: Application) -> None:
-        """Register the command menus (private and group scopes).
+        """Register the command menus.
 
         Menus are a convenience: a server without setMyCommands (a test server, an old self-hosted one) gets
-        one WARNING and no retries, and any other failure is a WARNING per menu; the bot starts either way.
+        one WARNING and no retries, and any other failure is a WARNING per menu (an admin who never opened a
+        chat with the bot cannot get one); the bot starts either way.
         """
-        menus = [
-            ("private", PRIVATE_COMMANDS, BotCommandScopeAllPrivateChats()),
-            ("groups", GROUP_COMMANDS, BotCommandScopeAllGroupChats()),
-        ]
-        for name, commands, scope in menus:
+        for name, commands, scope in self.menus():
             try:
                 await app.bot.set_my_commands(commands, scope=scope)
             except TelegramError as exc:

@@ -57,8 +57,11 @@ class Conversation:
             return
         reply, _ = self.service.engine.respond("help")
         if message.chat.type != ChatType.PRIVATE:
-            text = self.service.engine.lexicon.reply("help_group", bot=context.bot.username or "bot")
-            reply.lines.append(Line(role="note", text=text))
+            lexicon = self.service.engine.lexicon
+            text = lexicon.reply("help_group", bot=context.bot.username or "bot")
+            # getMe says whether BotFather's privacy mode is off (the bot then reads every group message)
+            privacy = "help_privacy_off" if context.bot.can_read_all_group_messages else "help_privacy_on"
+            reply.lines += [Line(role="note", text=text), Line(role="note", text=lexicon.reply(privacy))]
         await self.responder.send_reply(message, reply, quote=message.chat.type != ChatType.PRIVATE)
 
     async def drugs(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
