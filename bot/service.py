@@ -8,15 +8,21 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from intents.corpus import CorpusError, stat_files
 from intents.engine import Engine
 from intents.models import LoadIssue, Reply
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+# Threads share one core's worth of Python (the GIL), so more would not answer faster; enough that a slow
+# question (a huge monograph cut on first use) leaves others to answer the rest meanwhile.
+ENGINE_THREADS = 4
 
 Loader = Callable[[Sequence[Path], Engine], Engine]
 
@@ -52,9 +58,12 @@ class EngineService:
         self._reload_lock = asyncio.Lock()
         self.started_at = time.time()
         self.answered: Counter[str] = Counter()
+        self._count_lock = threading.Lock()
         self.last_reload: ReloadResult | None = None
         self.reloads = 0
         self.stopping = threading.Event()  # set at shutdown: background work ends early
+        # engine calls of the front end run here, off the event loop: a slow one never holds up other chats
+        self._threads = ThreadPoolExecutor(max_workers=ENGINE_THREADS, thread_name_prefix="engine")
         self._tasks: set[asyncio.Task[Any]] = set()
         # the watcher says each problem once: the folder error it last logged, the scan whose reload failed
         self._watch_error: str | None = None
@@ -68,8 +77,18 @@ class EngineService:
         engine = self.engine
         return await asyncio.to_thread(complete_units, engine, self.cache_dir, None, self.stopping)
 
+    async def run(self, work: Callable[..., T], *args: Any) -> T:
+        """`work(*args)` in one of the engine threads (at most ENGINE_THREADS at once; the rest wait their turn)."""
+        return await asyncio.get_running_loop().run_in_executor(self._threads, work, *args)
+
+    def close(self) -> None:
+        """Stop the engine threads (calls still running finish; queued ones are dropped)."""
+        self.stopping.set()
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
     def count(self, reply: Reply) -> None:
-        self.answered[reply.kind.value] += 1
+        with self._count_lock:  # engine threads count too
+            self.answered[reply.kind.value] += 1
 
     def _load(self, folders: Sequence[Path], current: Engine) -> Engine:
         from bot.loading import load_engine

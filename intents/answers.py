@@ -108,11 +108,18 @@ class DrugUnits:
         self._section_keys = section_keys or []
 
     def get(self, key: str) -> Unit | None:
+        """The unit `key`, made from its row the first time; safe when threads ask at once (the row is taken
+        only after the unit is stored, and a thread that finds neither looks again)."""
         unit = self._made.get(key)
-        if unit is None and key in self._rows:
-            k, kind, path, label, depth, topics, primary, faq, heavy = self._rows.pop(key)
-            unit = Unit(k, kind, path, label, depth, topics, primary, faq_index=faq, packed=heavy)
-            self._made[key] = unit
+        if unit is not None:
+            return unit
+        row = self._rows.get(key)
+        if row is None:
+            return self._made.get(key)
+        k, kind, path, label, depth, topics, primary, faq, heavy = row
+        made = Unit(k, kind, path, label, depth, topics, primary, faq_index=faq, packed=heavy)
+        unit = self._made.setdefault(key, made)
+        self._rows.pop(key, None)
         return unit
 
     @property

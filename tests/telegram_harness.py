@@ -33,13 +33,21 @@ def make_settings(api: FakeBotApi, tmp_path: Path, **extra) -> Settings:
 
 @asynccontextmanager
 async def running_bot(
-    api: FakeBotApi, tmp_path: Path, folders: list[Path] | None = None, **extra
+    api: FakeBotApi,
+    tmp_path: Path,
+    folders: list[Path] | None = None,
+    service: EngineService | None = None,
+    background: bool = True,
+    **extra,
 ) -> AsyncIterator[EngineService]:
+    """The bot polling `api` until the block ends. `service` replaces the default engine over `folders`;
+    `background=False` starts no background work (command menus, folder watcher, unit cutting)."""
     folders = folders or [SEEDS, FICTIONAL]
-    service = EngineService(load_engine(folders), folders)
+    service = service or EngineService(load_engine(folders), folders)
     app = build_application(make_settings(api, tmp_path, **extra), service, poll_timeouts=5)
     async with app:
-        await app.post_init(app)
+        if background:
+            await app.post_init(app)
         await app.start()
         await app.updater.start_polling(poll_interval=0.0, timeout=1, allowed_updates=Update.ALL_TYPES)
         try:

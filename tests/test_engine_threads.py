@@ -6,8 +6,14 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
+from bot.loading import load_engine
+from intents.engine import Engine
 from intents.text import stem
+from tests.conftest import FICTIONAL, SEEDS
+
+T = TypeVar("T")
 
 
 @contextmanager
@@ -20,13 +26,14 @@ def _switching_often() -> Iterator[None]:
         sys.setswitchinterval(interval)
 
 
-def _in_threads(work: Callable[[list[str]], list[str]], items: list[str], threads: int = 4) -> list[str]:
-    results: list[list[str]] = [[] for _ in range(threads)]
+def _in_threads(work: Callable[[int], T], threads: int = 4) -> list[T]:
+    """`work(index)` in each of `threads` threads started together; their results by index."""
+    results: list[T | None] = [None] * threads
     errors: list[BaseException] = []
 
     def run(index: int) -> None:
         try:
-            results[index] = work(items[index::threads])
+            results[index] = work(index)
         except BaseException as exc:
             errors.append(exc)
 
@@ -37,10 +44,46 @@ def _in_threads(work: Callable[[list[str]], list[str]], items: list[str], thread
         for worker in workers:
             worker.join()
     assert not errors, errors[:3]
-    return [r for i in range(len(items)) for r in [results[i % threads][i // threads]]]
+    return results  # type: ignore[return-value]
 
 
 def test_stemming_from_several_threads_gives_the_stems_of_one():
     words = [f"metabolising{i}ations" for i in range(8000)]
     expected = [stem.__wrapped__(w) for w in words]
-    assert _in_threads(lambda ws: [stem.__wrapped__(w) for w in ws], words) == expected
+    shares = _in_threads(lambda i: [stem.__wrapped__(w) for w in words[i::4]])
+    assert shares == [expected[i::4] for i in range(4)]
+
+
+QUESTIONS = [
+    "dose of kadcyla?",
+    "kadcyla side effects",
+    "t-dm1 in pregnancy",
+    "kadcyla breastfeeding",
+    "kadcyla liver",
+    "kadcyla interactions",
+    "velorimab dose",
+    "velorimab precautions",
+    "velorimab vedotin children",
+    "plumbazole dose",
+    "kadcyla monitoring",
+    "how does kadcyla work",
+    "kadcyla kidney",
+    "kadcyla elderly",
+    "trastuzumab emtansine overdose",
+    "velorimab faq",
+]
+
+
+def test_one_engine_answers_from_several_threads_as_from_one(tmp_path):
+
+    folders = [SEEDS, FICTIONAL]
+    load_engine(folders, cache_dir=tmp_path)  # fills the index cache: the engines below unpack units lazily
+    alone = load_engine(folders, cache_dir=tmp_path)
+    expected = [alone.respond(q)[0].text for q in QUESTIONS]
+    for _ in range(5):  # each round a fresh engine whose every unit is made first by racing threads
+        shared = load_engine(folders, cache_dir=tmp_path)
+
+        def ask_all(_: int, engine: Engine = shared) -> list[str]:
+            return [engine.respond(q)[0].text for q in QUESTIONS]
+
+        assert _in_threads(ask_all) == [expected] * 4

@@ -85,9 +85,9 @@ async def _heartbeat(path: Path) -> None:
 
 
 async def _stop_tasks(app: Application) -> None:
-    """Stop the heartbeat, the folder watcher and any background indexing."""
+    """Stop the heartbeat, the folder watcher, any background indexing and the engine threads."""
     drugbot = app.bot_data.get("drugbot")
     if drugbot is not None:
-        drugbot.service.stopping.set()
+        drugbot.service.close()
     for task in app.bot_data.get("tasks", []):
         task.cancel()

@@ -34,7 +34,7 @@ class Inline:
         inline_query = update.inline_query
         if inline_query is None:
             return
-        results = self.inline_results(inline_query.query, context.bot.username or "")
+        results = await self.service.run(self.inline_results, inline_query.query, context.bot.username or "")
         await with_retry(
             lambda: inline_query.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=False),
             "answerInlineQuery",
@@ -42,7 +42,8 @@ class Inline:
 
     def inline_results(self, query: str, username: str = "") -> list[InlineQueryResultArticle]:
         """The best answer first, then the drug's other sections; a hint when nothing matches. Each answer
-        carries a button opening a private chat with the bot on it (when the bot's username is known)."""
+        carries a button opening a private chat with the bot on it (when the bot's username is known). Run in an
+        engine thread: a query arrives with each keystroke."""
         engine = self.service.engine
         query = query.strip()
         replies: list[Reply] = []

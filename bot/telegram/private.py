@@ -5,15 +5,13 @@ The commands and buttons work in groups too (groups.py decides which group messa
 
 from __future__ import annotations
 
-import time
-
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
 from bot.telegram.deeplink import read_payload
 from bot.telegram.keyboards import drugs_page, options_markup, parse_data
-from bot.telegram.sending import Responder, chat_context, keep_context, with_retry
+from bot.telegram.sending import Responder, with_retry
 from intents.models import Line
 
 
@@ -42,10 +40,12 @@ class Conversation:
             await self.responder.answer(update, context, opened[1])
             return
         if opened is not None and message is not None:
-            engine = self.service.engine
-            reply, current = engine.part(opened[1], opened[2], chat_context(context.chat_data), time.time())
-            keep_context(context.chat_data, current)
-            self.service.count(reply)
+            drug, part = opened[1], opened[2]
+            reply = await self.responder.converse(
+                message.chat_id,
+                context.chat_data,
+                lambda engine, current, now: engine.part(drug, part, current, now),
+            )
             await self.responder.send_reply(message, reply, quote=message.chat.type != ChatType.PRIVATE)
             return
         await self.responder.answer(update, context, "hello")
@@ -111,11 +111,12 @@ class Conversation:
             page = InlineKeyboardMarkup.de_json(markup, query.get_bot()) if markup else None
             await with_retry(lambda: query.edit_message_reply_markup(page), "editMessageReplyMarkup(page)")
             return
-        current = chat_context(context.chat_data)
-        if press.action == "part":
-            reply, current = engine.part(press.drug_id, press.part, current, time.time())
-        else:
-            reply, current = engine.pick(press.drug_id, current, time.time())
-        keep_context(context.chat_data, current)
-        self.service.count(reply)
+        drug, part = press.drug_id, press.part
+        reply = await self.responder.converse(
+            message.chat_id,
+            context.chat_data,
+            (lambda engine, current, now: engine.part(drug, part, current, now))
+            if press.action == "part"
+            else (lambda engine, current, now: engine.pick(drug, current, now)),
+        )
         await self.responder.send_reply(message, reply, quote=False)

@@ -1,7 +1,8 @@
 """What every audience's handlers share: retrying Bot API calls, the chat's context, and sending a reply.
 
 A reply goes out as escaped HTML with its buttons, retrying what Telegram's network errors let it retry; the
-chat's context lives in PTB's chat_data (persisted) as a plain dict.
+chat's context lives in PTB's chat_data (saved per update in the state store) as a plain dict. The engine runs
+in the service's threads, never on the event loop.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ import asyncio
 import logging
 import time
 import warnings
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections import Counter, OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -26,6 +28,7 @@ from bot.settings import Settings
 from bot.telegram.cooldown import RecentAnswers, answer_key
 from bot.telegram.keyboards import options_markup
 from bot.telegram.render import MESSAGE_LIMIT, to_html_messages
+from intents.engine import Engine
 from intents.models import ChatContext, Reply
 from intents.render import with_source
 
@@ -100,6 +103,29 @@ def keep_context(chat_data: dict[Any, Any] | None, context: ChatContext) -> None
         }
 
 
+EngineCall = Callable[[Engine, ChatContext, float], tuple[Reply, ChatContext]]
+
+
+class ChatTurns:
+    """A queue per chat, so that chat's engine calls run one after another (see `Responder.converse`)."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int | None, asyncio.Lock] = {}
+        self._waiting: Counter[int | None] = Counter()
+
+    @asynccontextmanager
+    async def turn(self, chat_id: int | None) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        self._waiting[chat_id] += 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._waiting[chat_id] -= 1
+            if not self._waiting[chat_id]:  # nobody else queued: forget the chat
+                del self._waiting[chat_id], self._locks[chat_id]
+
+
 class Responder:
     """The engine behind every handler: asks it with the chat's context and sends what it replies."""
 
@@ -109,6 +135,7 @@ class Responder:
         # messages (chat id, message id) whose answer went out, so an error after it brings no apology
         self._answered: OrderedDict[tuple[int, int], None] = OrderedDict()
         self.recent = RecentAnswers(settings.group_cooldown)
+        self._turns = ChatTurns()
 
     def was_answered(self, message: Message) -> bool:
         return (message.chat_id, message.message_id) in self._answered
@@ -118,11 +145,21 @@ class Responder:
         while len(self._answered) > ANSWERED_KEPT:
             self._answered.popitem(last=False)
 
-    def ask(self, text: str, chat_data: dict[Any, Any] | None) -> Reply:
-        reply, context = self.service.engine.respond(text, chat_context(chat_data), time.time())
-        keep_context(chat_data, context)
+    async def converse(self, chat_id: int | None, chat_data: dict[Any, Any] | None, call: EngineCall) -> Reply:
+        """Run `call(engine, the chat's context, now)` in an engine thread and keep the context it returns.
+
+        One call at a time per chat, so a follow-up sent right after a question reads the context the question
+        left; other chats' calls run meanwhile.
+        """
+        engine = self.service.engine
+        async with self._turns.turn(chat_id):
+            reply, context = await self.service.run(call, engine, chat_context(chat_data), time.time())
+            keep_context(chat_data, context)
         self.service.count(reply)
         return reply
+
+    async def ask(self, text: str, chat_id: int | None, chat_data: dict[Any, Any] | None) -> Reply:
+        return await self.converse(chat_id, chat_data, lambda engine, context, now: engine.respond(text, context, now))
 
     async def send_reply(self, message: Message, reply: Reply, quote: bool) -> int | None:
         """Send a reply as one or more HTML messages; the buttons go with the last one. Returns the id of the
@@ -163,7 +200,7 @@ class Responder:
         message = update.effective_message
         if message is None:
             return
-        reply = self.ask(text, context.chat_data)
+        reply = await self.ask(text, message.chat_id, context.chat_data)
         if message.chat.type == ChatType.PRIVATE:
             await self.send_reply(message, reply, quote=False)
             return
