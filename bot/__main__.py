@@ -17,7 +17,6 @@ from bot.cli import (
     clean_text,
     read_lines,
     reply_for_console,
-    run_chat,
     run_check,
     skipped_summary,
 )
@@ -127,9 +126,15 @@ def main(argv: list[str] | None = None) -> int:
             print(reply_for_console(reply, engine.lexicon))
         return 0
 
+    from bot.console import run_chat
+
     run_chat(engine)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # Ctrl-C while loading or answering: leave without a traceback
+        sys.stderr.write("\n")
+        sys.exit(130)

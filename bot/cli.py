@@ -26,14 +26,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 log = logging.getLogger(__name__)
 
 
-def reply_for_console(reply: Reply, lexicon: Lexicon, numbered: bool = False) -> str:
-    """The reply as a person reads it, naming its dated source; in `chat`, options are numbered so a number
-    picks one."""
-    text = with_source(reply, lexicon).text
-    if numbered and reply.options:
-        picks = "  ".join(f"[{i}] {o.label}" for i, o in enumerate(reply.options, 1))
-        text += f"\n\n{picks}"
-    return text
+def reply_for_console(reply: Reply, lexicon: Lexicon) -> str:
+    """The reply as a person reads it, naming its dated source."""
+    return with_source(reply, lexicon).text
 
 
 def clean_text(text: str) -> str:
@@ -98,41 +93,6 @@ def ask_batch(engine: Engine, lines: Iterable[str | bytes | None], out: TextIO) 
         out.flush()
         count += 1
     return count
-
-
-def run_chat(engine: Engine, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
-    """An interactive console chat with context and numbered buttons; `/quit` or end of input leaves."""
-    interactive = stdin.isatty()
-    context = ChatContext()
-    last: Reply | None = None
-    out.write(f"drugbot console: {len(engine.drugs())} monograph(s). {engine.disclaimer()}\n")
-    out.write("Ask a question; type a number to pick an option, /drugs for the list, /quit to leave.\n")
-    while True:
-        if interactive:
-            out.write("you> ")
-            out.flush()
-        line = stdin.readline()
-        if not line:
-            break
-        text = line.strip()
-        if not text:
-            continue
-        if text in ("/quit", "/exit", "quit", "exit"):
-            break
-        if text == "/drugs":
-            out.write("\n".join(m.title for m in engine.drugs()) + "\n")
-            continue
-        now = time.time()
-        if text.isdigit() and last and 1 <= int(text) <= len(last.options):
-            option = last.options[int(text) - 1]
-            if option.part:
-                last, context = engine.part(option.drug_id, option.part, context, now)
-            else:
-                last, context = engine.pick(option.drug_id, context, now)
-        else:
-            last, context = engine.respond(text, context, now)
-        out.write(reply_for_console(last, engine.lexicon, numbered=True) + "\n\n")
-        out.flush()
 
 
 def run_check(folders: list[Path], out: TextIO = sys.stdout) -> int:
