@@ -1,0 +1,81 @@
+"""What a reply must never be, for the fuzz tests and `python -m bench.fuzz`: invalid UTF-8, markup Telegram
+rejects, a message over Telegram's limit, or text of a banned monograph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from bot.telegram.render import MESSAGE_LIMIT, to_html_messages
+from intents.corpus import Corpus
+from intents.models import Kind, Monograph, Reply, Section
+from intents.text import fold
+from tests.fakebotapi import ApiError, parse_html, utf16_len
+
+SERVED_KINDS = (Kind.FAQ, Kind.SECTION, Kind.LISTING)
+
+
+def _section_texts(section: Section) -> Iterator[str]:
+    yield section.heading
+    stack = list(section.blocks)
+    while stack:
+        block = stack.pop()
+        yield block.text
+        stack.extend(block.children)
+    for child in section.children:
+        yield from _section_texts(child)
+
+
+def monograph_texts(mono: Monograph) -> set[str]:
+    """Every heading, paragraph, bullet and FAQ pair of a monograph (what an answer from it would show)."""
+    texts = {mono.description}
+    for section in mono.sections:
+        texts.update(_section_texts(section))
+    for pair in mono.faqs:
+        texts.update((pair.question, pair.answer))
+    return {t for t in texts if len(t) >= 12}
+
+
+def banned_texts(corpus: Corpus, ids: Iterable[str] | None = None) -> set[str]:
+    """Text that only banned monographs hold: none of it may ever reach a user.
+
+    With `ids` (a large corpus, where reading every file is too slow) only those monographs are read, and only
+    their lines that name their own drug count — those cannot belong to another monograph.
+    """
+    if ids is not None:
+        found: set[str] = set()
+        for drug_id in ids:
+            info, document = corpus.get(drug_id), corpus.document(drug_id)
+            if info is not None and document is not None:
+                found |= {t for t in monograph_texts(document) if fold(info.title) in fold(t)}
+        return found
+    banned: set[str] = set()
+    served: set[str] = set()
+    for info in corpus.entries.values():
+        document = corpus.document(info.id)
+        if document is not None:
+            (banned if info.is_banned else served).update(monograph_texts(document))
+    return banned - served
+
+
+def reply_problem(reply: Reply, corpus: Corpus, forbidden: set[str]) -> str | None:
+    """Why a user must not see this reply, or None: it is valid UTF-8, valid Telegram HTML under the length
+    limit, and neither answers from a banned monograph nor holds any of its text."""
+    text = reply.text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "reply text is not valid UTF-8 (a lone surrogate)"
+    info = corpus.get(reply.drug_id) if reply.drug_id else None
+    if info is not None and info.is_banned and reply.kind in SERVED_KINDS:
+        return f"answered from banned {info.title}"
+    leaked = next((t for t in forbidden if t in text), None)
+    if leaked is not None:
+        return f"banned monograph text served: {leaked[:80]!r}"
+    for message in to_html_messages(reply, MESSAGE_LIMIT):
+        try:
+            visible = parse_html(message)
+        except ApiError as exc:
+            return f"Telegram would reject the HTML: {exc.description}"
+        if utf16_len(visible) > 4096:
+            return f"a message of {utf16_len(visible)} UTF-16 units (Telegram's limit is 4,096)"
+    return None
