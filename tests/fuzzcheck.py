@@ -35,26 +35,35 @@ def monograph_texts(mono: Monograph) -> set[str]:
     return {t for t in texts if len(t) >= 12}
 
 
+def _more_than_names(texts: set[str], names: Iterable[str]) -> set[str]:
+    """Lines that say something: a banned drug's bare name may be said (a refusal, another drug's interactions)."""
+    folded = {fold(n) for n in names}
+    return {t for t in texts if fold(t) not in folded}
+
+
 def banned_texts(corpus: Corpus, ids: Iterable[str] | None = None) -> set[str]:
     """Text that only banned monographs hold: none of it may ever reach a user.
 
     With `ids` (a large corpus, where reading every file is too slow) only those monographs are read, and only
-    their lines that name their own drug count — those cannot belong to another monograph.
+    their lines that name their own drug and say more than its name count — those belong to no other monograph.
     """
     if ids is not None:
         found: set[str] = set()
         for drug_id in ids:
             info, document = corpus.get(drug_id), corpus.document(drug_id)
             if info is not None and document is not None:
-                found |= {t for t in monograph_texts(document) if fold(info.title) in fold(t)}
+                own = {t for t in monograph_texts(document) if fold(info.title) in fold(t)}
+                found |= _more_than_names(own, info.names)
         return found
     banned: set[str] = set()
     served: set[str] = set()
+    names: list[str] = []
     for info in corpus.entries.values():
         document = corpus.document(info.id)
         if document is not None:
             (banned if info.is_banned else served).update(monograph_texts(document))
-    return banned - served
+            names += info.names
+    return _more_than_names(banned - served, names)
 
 
 def reply_problem(reply: Reply, corpus: Corpus, forbidden: set[str]) -> str | None:
