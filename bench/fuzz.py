@@ -124,7 +124,7 @@ def child_messages(corpus: str, questions: str, count: int, seed: int) -> dict[s
             elapsed = (time.perf_counter() - started) * 1000
             times.append(elapsed)
             if elapsed > slowest[0]:
-                slowest = (elapsed, kind, f"{len(text):,} characters")
+                slowest = (elapsed, kind, f"{len(text):,} characters: {text[:50]!r}")
             problem = reply_problem(reply, engine.corpus, forbidden)
             if problem:
                 wrong += 1

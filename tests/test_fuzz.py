@@ -452,7 +452,9 @@ def _fits(data: str) -> str:
 
 printable = st.characters(exclude_categories=("Cs",))
 data_part = st.one_of(
-    st.sampled_from(["trastuzumab-emtansine", "velorimab", "plumbazole", "p0", "p1", "f0", "faq", "list", "0", ""]),
+    st.sampled_from(
+        ["trastuzumab-emtansine", "velorimab", "plumbazole", "p0", "p1", "f0", "faq", "list", "0", "99999", ""]
+    ),
     st.text(st.characters(categories=["Nd", "No", "Nl"]), min_size=1, max_size=3),  # digits of every script
     st.integers(-(10**20), 10**20).map(str),
     st.text(printable, max_size=10),
@@ -461,7 +463,7 @@ callback_data = st.one_of(
     st.text(printable, min_size=1, max_size=64),
     st.builds(
         lambda head, parts: "|".join([head, *parts]),
-        st.sampled_from(["p", "d", "g", "P", "x", "", " p"]),
+        st.sampled_from(["p", "d", "g", "l", "P", "x", "", " p"]),
         st.lists(data_part, max_size=4),
     ),
 ).map(_fits)

@@ -14,7 +14,7 @@ def long_monograph(folder):
     folder.mkdir()
     bullets = "\n".join(f"- Fictional warning number {i}: " + "lorem ipsum dolor sit amet " * 12 for i in range(30))
     (folder / "longamab.md").write_text(
-        "---\ntitle: Longamab\nfaqs: []\n---\n## Usage\n\n- Fictional.\n\n" f"## Precautions\n\n{bullets}\n",
+        f"---\ntitle: Longamab\nfaqs: []\n---\n## Usage\n\n- Fictional.\n\n## Precautions\n\n{bullets}\n",
         encoding="utf-8",
     )
     return folder

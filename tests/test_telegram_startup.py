@@ -132,9 +132,7 @@ def test_redaction_covers_arguments_and_tracebacks():
 async def test_unreachable_server_is_waited_for_then_served(tmp_path):
     port = free_port()
     server = FakeBotApi(port=port)
-    env = clean_env(
-        TELEGRAM_BOT_TOKEN=server.token, DRUGBOT_API_BASE_URL=server.base_url, DRUGBOT_WATCH_SEEDS="false"
-    )
+    env = clean_env(TELEGRAM_BOT_TOKEN=server.token, DRUGBOT_API_BASE_URL=server.base_url, DRUGBOT_WATCH_SEEDS="false")
     proc = await start_bot(tmp_path, "telegram", env=env)
     try:
         assert proc.stderr is not None
@@ -150,4 +148,3 @@ async def test_unreachable_server_is_waited_for_then_served(tmp_path):
         await server.stop()
     assert code == 0, stderr
     assert "Traceback" not in stderr and server.token not in line + stderr
-
