@@ -15,9 +15,10 @@ from typing import Any
 import lz4.block
 
 from intents.lexicon import Lexicon
-from intents.matcher import Intent, phrase_topic
+from intents.matcher import Intent
 from intents.models import Block, Line, Monograph, Section
 from intents.text import fold, stem
+from intents.topic_decision import question_topic
 
 OVERVIEW_TOPIC = "overview"
 PATH_SEP = " › "
@@ -191,8 +192,8 @@ def _stems(words: list[str]) -> set[str]:
 
 
 def classify(text: str, lexicon: Lexicon, ignore: set[str] = frozenset()) -> str | None:
-    """The topic of a sentence (an FAQ question), scored like a user's message."""
-    return phrase_topic([w for w in fold(text).split() if w not in ignore], lexicon)
+    """The topic of a sentence (an FAQ question), decided like a user's message; `ignore` are the drug's names."""
+    return question_topic(fold(text).split(), ignore, lexicon)
 
 
 def build_units(mono: Monograph, lexicon: Lexicon) -> DrugUnits:
@@ -391,3 +392,24 @@ def topic_of(unit: Unit, lexicon: Lexicon) -> str | None:
         return None
     order = list(lexicon.topics)
     return min(unit.topic_ids, key=order.index)
+
+
+FAQ_MATCH = 0.75  # share of words a user's question and an FAQ question must have in common to be the same
+
+
+def faq_match(drug: DrugUnits, words: list[str], name_words: set[str], stopwords: frozenset[str]) -> Unit | None:
+    """An FAQ pair whose question says what the user's question says (the same words, stemmed, names and
+    stop words aside): written for exactly that question, it answers whatever topic the classifier guessed."""
+    asked = {stem(w) for w in words if w not in stopwords and w not in name_words and len(w) > 2}
+    if not asked:
+        return None
+    best: tuple[float, Unit] | None = None
+    for unit in drug.faq_pairs():
+        said = {stem(w) for w in fold(unit.label).split() if w not in stopwords and w not in name_words and len(w) > 2}
+        if not said:
+            continue
+        shared = len(asked & said)
+        score = shared / len(asked | said)
+        if score >= FAQ_MATCH and (best is None or score > best[0]):
+            best = (score, unit)
+    return best[1] if best else None

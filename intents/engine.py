@@ -9,23 +9,38 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from threading import Lock
 
-from intents.answers import PATH_SEP, DrugUnits, Unit, build_units, choose, topic_of, unpack_units
+from intents.answers import Choice, DrugUnits, Unit, build_units, choose, faq_match, topic_of, unpack_units
 from intents.corpus import Corpus, MonographInfo
 from intents.lexicon import Lexicon, load_lexicon
 from intents.matcher import Intent, match
-from intents.models import ChatContext, Kind, Line, Option, Reply
-from intents.names import Mention, NameIndex
+from intents.models import ChatContext, Kind, Line, Reply
+from intents.names import NameIndex
+from intents.replies import FAQ_LIST_KEY, LISTING_KEY, Replies
+from intents.resolve import Outcome, Resolution, resolve
 from intents.text import fold
+from intents.topic_decision import TopicDecision, decide
 
 log = logging.getLogger(__name__)
 
 CONTEXT_TTL_SECONDS = 30 * 60
 UNIT_CACHE_SIZE = 512
-FAQ_LIST_KEY = "faq"
-LISTING_KEY = "list"
 QUESTION_WORDS = {"how", "what", "when", "which", "who", "why", "where", "is", "are", "can", "does", "do"}
+__all__ = ["FAQ_LIST_KEY", "LISTING_KEY", "Engine", "Trace"]
+
+
+@dataclass(slots=True)
+class Trace:
+    """Every stage's result for one message, as plain data: reading, topic, drug, part, reply."""
+
+    intent: Intent
+    decision: TopicDecision
+    resolution: Resolution
+    choice: Choice | None = None
+    reply: Reply | None = None
+    why: str = ""
 
 
 class Engine:
@@ -45,8 +60,8 @@ class Engine:
         self._units: OrderedDict[str, DrugUnits] = OrderedDict()
         self._lock = Lock()
         self._allowed = {m.id for m in corpus.served()}
-        self._example: str | None = None
         self._sorted: list[MonographInfo] | None = None
+        self.replies = Replies(corpus, self.lexicon, self.names, self.units)
 
     # --- public API ----------------------------------------------------------------------------------
 
@@ -56,9 +71,9 @@ class Engine:
         """Answer one message. Returns the reply and the chat's context to keep for the next message."""
         now = time.time() if now is None else now
         context = context or ChatContext()
-        intent = match(text or "", self.names, self.lexicon)
-        reply = self._respond(text or "", intent, context, now)
-        return reply, self._next_context(reply, context, text or "", now)
+        trace = self.explain(text, context, now)
+        assert trace.reply is not None
+        return trace.reply, self._next_context(trace.reply, context, text or "", now)
 
     def pick(
         self, drug_id: str, context: ChatContext | None = None, now: float | None = None
@@ -69,7 +84,12 @@ class Engine:
         mono = self.corpus.get(drug_id)
         question = context.pending or ""
         intent = match(question, self.names, self.lexicon)
-        reply = self._unknown(question, intent) if mono is None else self._answer(question, intent, mono, [])
+        if mono is None:
+            reply = self.replies.unknown(question, intent.topic, intent.words, intent.unknown_names)
+        elif mono.is_banned:
+            reply = self.replies.refuse_banned(question, mono)
+        else:
+            reply = self._answer(question, intent, decide(intent, self.lexicon), mono, [])
         return reply, self._next_context(reply, context, question, now)
 
     def part(
@@ -80,20 +100,21 @@ class Engine:
         context = context or ChatContext()
         mono = self.corpus.get(drug_id)
         label = f"[{key}]"
+        replies = self.replies
         if mono is None:
             reply = Reply(query=label, kind=Kind.UNKNOWN, lines=[Line(role="text", text=self.lexicon.reply("unknown"))])
         elif mono.is_banned:
-            reply = self._refuse_banned(label, mono)
+            reply = replies.refuse_banned(label, mono)
         elif key == LISTING_KEY:
-            reply = self._listing(label, mono, None, "listing_plain")
+            reply = replies.listing(label, mono, "listing_plain")
         elif key == FAQ_LIST_KEY:
-            reply = self._faq_list(label, mono)
+            reply = replies.faq_list(label, mono)
         else:
             unit = self.units(mono).get(key)
             reply = (
-                self._unit_reply(label, mono, unit, topic_of(unit, self.lexicon))
+                replies.unit(label, mono, unit, topic_of(unit, self.lexicon))
                 if unit
-                else self._listing(label, mono, None, "listing_plain")
+                else replies.listing(label, mono, "listing_plain")
             )
         return reply, self._next_context(reply, context, "", now)
 
@@ -127,79 +148,89 @@ class Engine:
     def disclaimer(self) -> str:
         return self.lexicon.reply("disclaimer")
 
-    # --- the decision ----------------------------------------------------------------------------------
+    # --- the pipeline ----------------------------------------------------------------------------------
 
-    def _respond(self, query: str, intent: Intent, context: ChatContext, now: float) -> Reply:
+    def explain(self, text: str, context: ChatContext | None = None, now: float | None = None) -> Trace:
+        """Answer one message and keep every stage's result: what `ask --explain` prints."""
+        now = time.time() if now is None else now
+        context = context or ChatContext()
+        query = text or ""
+        intent = match(query, self.names, self.lexicon)  # 1. reading
+        decision = decide(intent, self.lexicon)  # 2. the topic, with its confidence
+        asks = intent.asks_something or decision.topic is not None or bool(decision.frames)
+        resolution = resolve(intent, self.corpus, self._allowed, self._remembered(context, now), asks)  # 3. drug
+        trace = Trace(intent=intent, decision=decision, resolution=resolution)
+        trace.reply = self._reply(query, trace)  # 4. the part and 5. the reply
+        return trace
+
+    def _reply(self, query: str, trace: Trace) -> Reply:
+        intent, decision, resolution = trace.intent, trace.decision, trace.resolution
+        replies = self.replies
         if not intent.words:
-            return self._unknown(query, intent)
-        if intent.refuse:
-            return Reply(
-                query=query, kind=Kind.REFUSE, lines=[Line(role="text", text=self.lexicon.reply("refuse_safety"))]
-            )
-        if not intent.mentions:
-            if intent.smalltalk:
-                return self._smalltalk(query, intent.smalltalk)
-            remembered = self._remembered(context, now)
-            if remembered and intent.asks_something and not intent.unknown_names:
-                if remembered.is_banned:
-                    return self._refuse_banned(query, remembered)
-                return self._answer(query, intent, remembered, [])
-            return self._unknown(query, intent)
+            return replies.unknown(query, None, [], [])
+        outcome = resolution.outcome
+        if outcome is Outcome.REFUSE:
+            return replies.refuse_safety(query)
+        if outcome is Outcome.SMALLTALK:
+            return replies.smalltalk(query, resolution.smalltalk or "help")
+        if outcome is Outcome.UNKNOWN:
+            return replies.unknown(query, decision.topic or intent.topic, intent.words, intent.unknown_names)
+        if outcome is Outcome.CLARIFY:
+            return replies.clarify(query, decision.topic or intent.topic, resolution.candidates, resolution.missing)
+        if resolution.mono is None:
+            return replies.unknown(query, None, [], [])
+        if outcome is Outcome.BANNED or resolution.mono.is_banned:
+            return replies.refuse_banned(query, resolution.mono)
+        return self._answer(query, intent, decision, resolution.mono, resolution.others, trace)
 
-        mentions = self._distinct(intent.mentions)
-        focus = mentions[0]
-        ids = [i for i in focus.ids if self.corpus.get(i)]
-        served = [i for i in ids if i in self._allowed]
-        if not served:
-            banned = self.corpus.get(ids[0]) if ids else None
-            return self._refuse_banned(query, banned) if banned else self._unknown(query, intent)
-        # a name as close to a banned drug as to a served one asks (offering only the served one), never guesses
-        if len(served) > 1 or focus.how == "partial" or len(served) < len(ids):
-            return self._clarify(query, intent, served)
-        if focus.start in intent.name_tail:
-            # "velorimab vedotin" with only Velorimab loaded: say so and ask, never answer the shorter name
-            return self._clarify(query, intent, served, missing=intent.name_tail[focus.start])
-        mono = self.corpus.entries[served[0]]
-        # other drugs named ("kadcyla with ketoconazole"); the focus drug named twice is still one drug
-        other_ids = dict.fromkeys(
-            m.ids[0]
-            for m in mentions[1:]
-            if len(m.ids) == 1 and m.how != "partial" and m.ids[0] in self.corpus.entries and m.ids[0] != mono.id
-        )
-        others = [self.corpus.entries[i] for i in other_ids]
-        return self._answer(query, intent, mono, others)
-
-    def _distinct(self, mentions: list[Mention]) -> list[Mention]:
-        """Mentions in message order, dropping a partial name that only repeats a drug already named."""
-        named = {i for m in mentions if m.how != "partial" for i in m.ids}
-        kept = [m for m in mentions if not (m.how == "partial" and set(m.ids) & named)]
-        firm = [m for m in kept if m.how != "partial"]
-        return firm + [m for m in kept if m.how == "partial"] if firm else kept
-
-    def _remembered(self, context: ChatContext, now: float) -> MonographInfo | None:
-        if not context.drug_id or now - context.updated_at > self.context_ttl:
-            return None
-        return self.corpus.get(context.drug_id)
-
-    def _answer(self, query: str, intent: Intent, mono: MonographInfo, others: list[MonographInfo]) -> Reply:
-        if mono.is_banned:
-            return self._refuse_banned(query, mono)
-        if intent.not_covered:
-            subject = " or ".join(self.lexicon.not_covered_labels[s] for s in intent.not_covered)
-            return self._listing(query, mono, None, "listing_not_covered", subject=subject)
-        topic = intent.topic
-        if topic is None and not intent.facets and intent.request == "faq_list":
-            return self._faq_list(query, mono)
-        if topic is None and not intent.facets and intent.request == "listing":
-            return self._listing(query, mono, None, "listing_plain")
-        if topic is None and (others or intent.linked_words):
-            topic = "interactions"
-        other_names = sorted({fold(n) for o in others for n in o.names})
+    def _answer(
+        self,
+        query: str,
+        intent: Intent,
+        decision: TopicDecision,
+        mono: MonographInfo,
+        others: list[MonographInfo],
+        trace: Trace | None = None,
+    ) -> Reply:
+        """The policy: a part only for a confident topic; otherwise the honest listing or "which part?"."""
+        replies = self.replies
         drug = self.units(mono)
+        close: list[Unit] = []
+        for t in decision.close:
+            close += [u for u in drug.sections if t in u.topic_ids and u not in close]
+        subject = " or ".join(self.lexicon.not_covered_labels[s] for s in decision.subjects)
+        topic = decision.topic
+        if topic is None:
+            if decision.subjects:
+                self._why(trace, "a subject the monograph does not cover, and no confident topic")
+                return replies.listing(query, mono, "listing_not_covered", close, subject=subject)
+            if intent.request == "faq_list" and not intent.facets:
+                return replies.faq_list(query, mono)
+            if intent.request == "listing" or not (intent.extra or intent.hits or decision.frames):
+                self._why(trace, "the drug named, nothing asked about it")
+                return replies.listing(query, mono, "listing_plain")
+            self._why(trace, f"no topic is likely enough (best {decision.best} at {decision.confidence:.2f})")
+            return replies.listing(query, mono, "listing_which", close)
+        name_words = {w for n in mono.names for w in fold(n).split()}
+        faq = faq_match(drug, intent.words, name_words, self.lexicon.stopwords) if not others else None
+        if faq is not None:
+            self._why(trace, "an FAQ question of the monograph says what the message says")
+            return replies.unit(query, mono, faq, topic_of(faq, self.lexicon) or topic)
+        other_names = sorted({fold(n) for o in others for n in o.names})
         choice = choose(drug, intent, topic, self.lexicon, other_names)
+        if trace is not None:
+            trace.choice = choice
         if choice is None:
-            key = "listing_intro" if (intent.extra or topic) else "listing_plain"
-            return self._listing(query, mono, None, key)
+            self._why(trace, f"no part of the monograph is about {topic}")
+            return replies.listing(query, mono, "listing_which", close)
+        population = self._population_query(intent, decision)
+        if population and population in choice.unmatched:
+            # "kadcyla kidney problems": a drug and a group of patients and nothing else asks about that group;
+            # the part for it answers, whatever topic the few words suggested
+            anywhere = choose(drug, intent, None, self.lexicon, other_names)
+            if anywhere and population not in anywhere.unmatched and anywhere.unit.topic_ids:
+                self._why(trace, "a drug and a group of patients: the part for that group")
+                return replies.unit(query, mono, anywhere.unit, topic_of(anywhere.unit, self.lexicon))
         if topic == "interactions" and others and any(n in choice.unmatched for n in other_names):
             # the focus drug's text does not name the other drug: its own monograph may name the focus
             for other in others:
@@ -208,145 +239,51 @@ class Engine:
                 names = sorted({fold(n) for n in mono.names})
                 alt = choose(self.units(other), intent, topic, self.lexicon, names)
                 if alt and not any(n in alt.unmatched for n in names):
-                    return self._unit_reply(query, other, alt.unit, topic)
-        reply = self._unit_reply(query, mono, choice.unit, topic or topic_of(choice.unit, self.lexicon))
+                    self._why(trace, "the other drug's monograph names this one")
+                    return replies.unit(query, other, alt.unit, topic)
+        reply = replies.unit(query, mono, choice.unit, topic)
+        self._why(trace, f"{topic} at {decision.confidence:.2f}; best part scored {choice.score:g}")
+        notes = []
         # question words ("how long") are not things the monograph could fail to mention
         missing = [w for w in choice.unmatched if w not in other_names and w.split()[0] not in QUESTION_WORDS]
         if others and all(n in choice.unmatched for n in other_names):
             missing += [o.title for o in others]
         if missing:
             # say plainly what the answer does not cover ("hair loss", "doxorubicin") rather than imply it
-            note = self.lexicon.reply("not_mentioned", drug=mono.title, words=_as_phrases(missing, intent.words))
-            reply.lines.insert(1, Line(role="note", text=note))
+            words = _as_phrases(missing, intent.words)
+            notes.append(self.lexicon.reply("not_mentioned", drug=mono.title, words=words))
+        if decision.subjects:
+            notes.append(self.lexicon.reply("not_covered_note", drug=mono.title, subject=subject))
+        for offset, note in enumerate(notes, 1):
+            reply.lines.insert(offset, Line(role="note", text=note))
         return reply
 
-    # --- reply builders ------------------------------------------------------------------------------
+    def _population_query(self, intent: Intent, decision: TopicDecision) -> str | None:
+        """The words naming a group of patients when the message says little else: no topic named, at most one
+        word besides the drug, stop words and the group ("kadcyla kidney problems", "kadcyla in the elderly")."""
+        if any(h.startswith("generic:") for h in intent.hits):
+            return None
+        said = [
+            intent.facet_words[f] for f in intent.facets if f[1] in self.lexicon.populations and f in intent.facet_words
+        ]
+        if len(said) != 1:
+            return None
+        group = set(said[0].split())
+        rest = [w for w in decision.masked if w[0] != "<" and w not in self.lexicon.stopwords and w not in group]
+        return said[0] if len(rest) <= 1 else None
 
-    def _unit_reply(self, query: str, mono: MonographInfo, unit: Unit, topic: str | None) -> Reply:
-        title = Line(role="title", text=f"{mono.title} — {PATH_SEP.join(unit.path)}")
-        return Reply.model_construct(  # every field is made here with its type; validating costs per answer
-            query=query,
-            drug=mono.title,
-            drug_id=mono.id,
-            topic=topic,
-            kind=Kind.FAQ if unit.kind == "faq" else Kind.SECTION,
-            candidates=[],
-            section=list(unit.path),
-            faq=unit.faq_index,
-            lines=[title, *unit.reply_lines()],
-            options=self._section_options(mono, unit),
-            part=unit.key,
-            updated=mono.updated,
-        )
+    @staticmethod
+    def _why(trace: Trace | None, why: str) -> None:
+        if trace is not None:
+            trace.why = why
 
-    def _section_options(self, mono: MonographInfo, answered: Unit | None) -> list[Option]:
-        drug = self.units(mono)
-        top = answered.path[0] if answered and answered.kind == "part" else None
-        options = [Option(u.label, mono.id, u.key) for u in drug.sections if u.label != top]
-        if drug.faq_count() and not (answered and answered.is_faq_pair):
-            options.append(Option(label=self.lexicon.reply("listing_faq"), drug_id=mono.id, part=FAQ_LIST_KEY))
-        return options
-
-    def _listing(self, query: str, mono: MonographInfo, topic: str | None, key: str, **values: str) -> Reply:
-        drug = self.units(mono)
-        lines = [Line(role="title", text=mono.title)]
-        if key == "listing_plain" and mono.description:
-            lines.append(Line(role="text", text=mono.description))  # the monograph's own summary
-        lines.append(Line(role="text", text=self.lexicon.reply(key, drug=mono.title, **values)))
-        lines += [Line(role="bullet", text=u.label) for u in drug.sections]
-        faqs = drug.faq_count()
-        if faqs:
-            lines.append(Line(role="bullet", text=f"{self.lexicon.reply('listing_faq')} ({faqs})"))
-        return Reply(
-            query=query,
-            drug=mono.title,
-            drug_id=mono.id,
-            topic=topic,
-            kind=Kind.LISTING,
-            lines=lines,
-            options=self._section_options(mono, None),
-            part=LISTING_KEY,
-            updated=mono.updated,
-        )
-
-    def _faq_list(self, query: str, mono: MonographInfo) -> Reply:
-        drug = self.units(mono)
-        faqs = drug.faq_pairs()
-        lines = [Line(role="title", text=f"{mono.title} — {self.lexicon.reply('listing_faq')}")]
-        lines += [Line(role="bullet", text=u.label) for u in faqs]
-        options = [Option(label=u.label, drug_id=mono.id, part=u.key) for u in faqs]
-        return Reply(
-            query=query,
-            drug=mono.title,
-            drug_id=mono.id,
-            kind=Kind.LISTING,
-            lines=lines,
-            options=options,
-            part=FAQ_LIST_KEY,
-            updated=mono.updated,
-        )
-
-    def _clarify(self, query: str, intent: Intent, ids: list[str], missing: str | None = None) -> Reply:
-        monos = sorted((self.corpus.entries[i] for i in ids), key=lambda m: fold(m.title))
-        lines = [Line(role="text", text=self.lexicon.reply("clarify"))]
-        if missing:
-            lines.insert(0, Line(role="text", text=self.lexicon.reply("unknown_named", name=missing)))
-        lines += [Line(role="bullet", text=m.title) for m in monos]
-        return self._drug_choice(query, Kind.CLARIFY, intent.topic, lines, monos)
-
-    def _drug_choice(
-        self, query: str, kind: Kind, topic: str | None, lines: list[Line], monos: list[MonographInfo]
-    ) -> Reply:
-        """A reply offering drugs to pick from (clarify, unknown with suggestions)."""
-        return Reply(
-            query=query,
-            topic=topic,
-            kind=kind,
-            lines=lines,
-            candidates=[m.title for m in monos],
-            options=[Option(label=m.title, drug_id=m.id) for m in monos],
-        )
-
-    def _unknown(self, query: str, intent: Intent) -> Reply:
-        named = [w for w in intent.unknown_names if self.lexicon.is_drug_like(w)]
-        if named:
-            lines = [Line(role="text", text=self.lexicon.reply("unknown_named", name=named[0]))]
-        else:
-            lines = [Line(role="text", text=self.lexicon.reply("unknown"))]
-        words = [*intent.words, *intent.unknown_names]  # code-like names joined ("tdxd1") are compared whole too
-        suggested = [self.corpus.entries[i] for i in self.names.suggest(words, self.lexicon, self._allowed)]
-        if suggested:
-            lines.append(Line(role="text", text=self.lexicon.reply("unknown_suggest")))
-            lines += [Line(role="bullet", text=m.title) for m in suggested]
-        else:
-            example = self.example_name()
-            if example:
-                lines.append(Line(role="note", text=self.lexicon.reply("unknown_hint", drug=example)))
-        return self._drug_choice(query, Kind.UNKNOWN, intent.topic, lines, suggested)
-
-    def _refuse_banned(self, query: str, mono: MonographInfo) -> Reply:
-        return Reply(
-            query=query,
-            kind=Kind.REFUSE,
-            lines=[Line(role="text", text=self.lexicon.reply("refuse_banned", drug=mono.title))],
-        )
-
-    def _smalltalk(self, query: str, group: str) -> Reply:
-        lines = [Line(role="text", text=self.lexicon.reply(group))]
-        if group in ("help", "greeting"):
-            example = self.example_name()
-            if group == "help" and example:
-                examples = self.lexicon.replies.get("help_examples", [])
-                lines += [Line(role="bullet", text=str(e).format(drug=example)) for e in examples]
-            lines.append(Line(role="note", text=self.disclaimer()))
-        return Reply(query=query, kind=Kind.SMALLTALK, lines=lines)
+    def _remembered(self, context: ChatContext, now: float) -> MonographInfo | None:
+        if not context.drug_id or now - context.updated_at > self.context_ttl:
+            return None
+        return self.corpus.get(context.drug_id)
 
     def example_name(self) -> str | None:
-        """A drug name to show in hints: the first served monograph's brand (or title)."""
-        if self._example is None:
-            first = next((m for m in self.corpus.entries.values() if not m.is_banned), None)
-            self._example = (first.brands[0] if first.brands else first.title) if first else ""
-        return self._example or None
+        return self.replies.example_name()
 
     # --- context -------------------------------------------------------------------------------------
 

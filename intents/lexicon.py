@@ -15,6 +15,8 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from intents.classifier import MODEL_FILE, TopicModel
+from intents.frames import FrameBook, load_frames
 from intents.text import fold
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -61,6 +63,9 @@ class Lexicon:
     name_suffixes: frozenset[str]
     synonyms: dict[str, list[str]]
     replies: dict[str, object]
+    frames: FrameBook = field(default_factory=load_frames)
+    model: TopicModel | None = None  # the trained topic classifier; None before the first training
+    populations: frozenset[str] = frozenset()  # facets naming groups of patients (children, renal...)
     max_phrase: int = 1
     key: str = ""  # fingerprint of the data files: units cut with another lexicon are not reused
     heading_keys: list[tuple[str, str]] = field(default_factory=list)
@@ -186,6 +191,10 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         for phrase in words:
             add(phrase, PhraseHit("refuse" if group == "refuse" else "smalltalk", group=group))
 
+    frames = load_frames(data_dir / "frames.yaml")
+    model_file = data_dir / MODEL_FILE.name
+    model = TopicModel.load(model_file) if model_file.exists() else None
+
     digest = hashlib.sha256()
     for path in sorted(data_dir.glob("*")):
         if path.is_file():
@@ -203,4 +212,7 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         replies=replies,
         max_phrase=max(len(k) for k in phrases),
         heading_keys=heading_keys,
+        frames=frames,
+        model=model,
+        populations=frozenset(str(p) for p in topic_data.get("populations") or ()),
     )

@@ -37,6 +37,7 @@ class Intent:
     linked_words: list[str] = field(default_factory=list)
     # an unknown word right after a drug name: "velorimab vedotin" may be another drug than Velorimab
     name_tail: dict[int, str] = field(default_factory=dict)  # mention start -> the unknown word after it
+    hits: list[str] = field(default_factory=list)  # lexicon hits outside drug names, as classifier features
 
     @property
     def asks_something(self) -> bool:
@@ -44,7 +45,7 @@ class Intent:
         return bool(self.topic or self.facets or self.not_covered or self.request)
 
 
-def _phrase_hits(seq: list[tuple[int, str]], lexicon: Lexicon) -> tuple[list[tuple[list[int], PhraseHit]], set[int]]:
+def phrase_hits(seq: list[tuple[int, str]], lexicon: Lexicon) -> tuple[list[tuple[list[int], PhraseHit]], set[int]]:
     """Greedy longest-first phrase matching over (position, word) pairs; returns hits and used positions."""
     hits: list[tuple[list[int], PhraseHit]] = []
     used: set[int] = set()
@@ -74,7 +75,7 @@ def best_topic(scores: dict[str, float], lexicon: Lexicon) -> tuple[str, float] 
 
 def phrase_topic(words: list[str], lexicon: Lexicon) -> str | None:
     """The topic a list of folded words is about, scored as a message's are (used for FAQ questions)."""
-    hits, _ = _phrase_hits(list(enumerate(words)), lexicon)
+    hits, _ = phrase_hits(list(enumerate(words)), lexicon)
     scores: dict[str, float] = {}
     for _, hit in hits:
         if hit.topic and hit.kind in WEIGHTS:
@@ -109,7 +110,7 @@ def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
             corrected.add(i)
             word = fixed
         seq.append((i, word))
-    hits, used = _phrase_hits(seq, lexicon)
+    hits, used = phrase_hits(seq, lexicon)
 
     # 3. drug names with typos or only part of a name, over what is neither a name nor a phrase
     blocked = used | corrected
@@ -122,6 +123,7 @@ def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
     for positions, hit in hits:
         if any(p in in_drug for p in positions):
             continue
+        intent.hits.append(hit_feature(hit))
         if hit.kind in WEIGHTS and hit.topic:
             scores[hit.topic] = scores.get(hit.topic, 0.0) + WEIGHTS[hit.kind]
             if hit.kind == "facet" and hit.facet and (hit.topic, hit.facet) not in intent.facets:
@@ -168,6 +170,12 @@ def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
     if smalltalk_groups and not mentions and not topic_words and not intent.extra:
         intent.smalltalk = _smalltalk_group(smalltalk_groups)
     return intent
+
+
+def hit_feature(hit: PhraseHit) -> str:
+    if hit.kind == "facet":
+        return f"facet:{hit.topic}:{hit.facet}"
+    return f"{hit.kind}:{hit.topic or hit.group}"
 
 
 def _smalltalk_group(groups: list[str]) -> str:

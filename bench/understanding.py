@@ -1,0 +1,181 @@
+"""How well the bot understands: the labelled questions of one split through the real engine.
+
+    python -m bench.understanding                 # the test split: overall, per topic, per frame, the curve
+    python -m bench.understanding --split dev     # the split thresholds are chosen on
+
+A question is asked against monographs of every drug the corpus names (`bench.questions`). A *confident*
+answer is a `faq` or `section` reply; it is right when its drug is the question's drug and its topic one of
+the question's acceptable topics. Prints the table, writes `bench/out/understanding.json` and, when
+matplotlib is installed (the `train` extra), the precision-coverage curve as `bench/out/understanding.png`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bench.questions import ROOT, Question, load_questions, title_of, write_question_corpus
+from intents import topic_decision
+from intents.corpus import load_corpus
+from intents.engine import Engine, Trace
+from intents.lexicon import load_lexicon
+from intents.models import Kind
+from intents.text import fold
+
+OUT = ROOT / "bench" / "out"
+CONFIDENT = (Kind.FAQ, Kind.SECTION)
+CURVE = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+@dataclass
+class Scores:
+    questions: int = 0
+    answerable: int = 0
+    confident: int = 0
+    right: int = 0
+    wrong: int = 0
+    abstained: int = 0
+    abstained_rightly: int = 0
+    confident_answerable: int = 0
+
+    def add(self, question: Question, trace: Trace) -> None:
+        reply = trace.reply
+        assert reply is not None
+        self.questions += 1
+        self.answerable += question.answerable
+        if reply.kind in CONFIDENT:
+            self.confident += 1
+            self.confident_answerable += question.answerable
+            ok = fold(reply.drug or "") == fold(title_of(question.drug)) and reply.topic in question.topics
+            self.right += ok
+            self.wrong += not ok
+        else:
+            self.abstained += 1
+            self.abstained_rightly += not question.answerable
+
+    @property
+    def precision(self) -> float:
+        return self.right / self.confident if self.confident else 0.0
+
+    @property
+    def coverage(self) -> float:
+        return self.confident_answerable / self.answerable if self.answerable else 0.0
+
+    @property
+    def confident_wrong(self) -> float:
+        return self.wrong / self.questions if self.questions else 0.0
+
+    @property
+    def abstention_precision(self) -> float:
+        return self.abstained_rightly / self.abstained if self.abstained else 0.0
+
+    def row(self, name: str) -> str:
+        return (
+            f"| {name} | {self.questions} | {self.precision:.1%} | {self.coverage:.1%} | {self.confident_wrong:.1%} "
+            f"| {self.abstention_precision:.1%} |"
+        )
+
+
+HEADER = (
+    "| | questions | precision | coverage | confident-wrong | abstention precision |\n|---|---:|---:|---:|---:|---:|"
+)
+
+
+def engine_for_questions() -> Engine:
+    """An engine over monographs of every drug the question corpus names."""
+    lexicon = load_lexicon()
+    return Engine(load_corpus([write_question_corpus(load_questions())]), lexicon)
+
+
+def evaluate(engine: Engine, questions: list[Question], threshold: float | None = None) -> dict[str, Scores]:
+    """Scores overall ("all"), per first acceptable topic or subject ("topic:x") and per frame ("frame:x")."""
+    saved = topic_decision.THRESHOLD
+    if threshold is not None:
+        topic_decision.THRESHOLD = threshold
+    try:
+        scores: dict[str, Scores] = defaultdict(Scores)
+        for question in questions:
+            trace = engine.explain(question.q)
+            group = question.topics[0] if question.topics else f"not covered: {question.subject}"
+            keys = ["all", f"topic:{group}", *(f"frame:{f}" for f in trace.decision.frames)]
+            for key in keys:
+                scores[key].add(question, trace)
+        return scores
+    finally:
+        topic_decision.THRESHOLD = saved
+
+
+def curve(engine: Engine, questions: list[Question]) -> list[tuple[float, Scores]]:
+    return [(t, evaluate(engine, questions, t)["all"]) for t in CURVE]
+
+
+def draw(points: list[tuple[float, Scores]], path: Path) -> bool:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    fig, ax = plt.subplots(figsize=(5, 4))
+    ax.plot([s.coverage for _, s in points], [s.precision for _, s in points], marker="o")
+    for t, s in points:
+        ax.annotate(f"{t:.1f}", (s.coverage, s.precision), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    ax.set_xlabel("coverage (answerable questions answered)")
+    ax.set_ylabel("precision of confident answers")
+    ax.set_title("drugbot: precision against coverage by threshold")
+    ax.grid(True, alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", default="test", choices=["train", "dev", "test"])
+    parser.add_argument("--no-curve", action="store_true", help="skip the threshold sweep")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.ERROR)
+    engine = engine_for_questions()
+    questions = load_questions(args.split)
+    scores = evaluate(engine, questions)
+    counts = Counter(q.drug for q in questions)
+    print(
+        f"{args.split} split: {len(questions)} questions about {len(counts)} drugs; threshold "
+        f"{topic_decision.THRESHOLD}\n"
+    )
+    print(HEADER)
+    print(scores["all"].row("**all**"))
+    for key in sorted(k for k in scores if k.startswith("topic:")):
+        print(scores[key].row(key[6:]))
+    print("\nBy question frame (a question may fire several):\n")
+    print(HEADER)
+    for key in sorted(k for k in scores if k.startswith("frame:")):
+        print(scores[key].row(key[6:]))
+    result: dict[str, object] = {k: asdict(v) for k, v in scores.items()}
+    if not args.no_curve:
+        points = curve(engine, questions)
+        print("\nPrecision-coverage curve over the confidence threshold:\n")
+        print(
+            "| threshold | precision | coverage | confident-wrong | abstention precision |\n|---:|---:|---:|---:|---:|"
+        )
+        for t, s in points:
+            print(
+                f"| {t:.1f} | {s.precision:.1%} | {s.coverage:.1%} | {s.confident_wrong:.1%} "
+                f"| {s.abstention_precision:.1%} |"
+            )
+        result["curve"] = [{"threshold": t, **asdict(s)} for t, s in points]
+        OUT.mkdir(parents=True, exist_ok=True)
+        png = OUT / "understanding.png"
+        print(f"\ncurve drawn in {png}" if draw(points, png) else "\n(matplotlib not installed: no PNG)")
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "understanding.json").write_text(json.dumps(result, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

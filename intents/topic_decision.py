@@ -1,0 +1,163 @@
+"""Deciding the topic: frames and the classifier over a read message, and whether the answer is sure enough.
+
+The policy prefers asking to guessing: a topic is *decided* only when its probability reaches the threshold;
+otherwise the close topics are offered as buttons ("Which part of X do you mean?").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from intents.classifier import SUBJECT_PREFIX, features
+from intents.lexicon import Lexicon
+from intents.matcher import Intent, hit_feature, phrase_hits, phrase_topic
+
+# Probability a topic needs to be answered without asking. Chosen on the dev split with
+# `python -m bench.understanding --curve` (see the README's precision-coverage table).
+THRESHOLD = 0.5
+CLOSE_FLOOR = 0.08  # a topic at least this likely is offered first when asking which part
+MAX_CLOSE = 3
+# Odds multiplier for the topic the lexicon's own phrases name: a topic's own name ("precautions", "side
+# effects") or a narrower phrase of it ("in children"). Curated phrasings are strong evidence the little
+# training set may not have seen; weak words ("take") do not vote.
+PRIOR_GENERIC = 3.0  # the topic's own name ("precautions", "side effects")
+PRIOR_FACET = 2.0  # a narrower phrase of it ("in children", "kidney")
+# In a keyword query ("kadcyla drug interactions", at most this many words besides names) the lexicon's phrase
+# is nearly all there is to go on: it counts this many times more.
+SHORT_WORDS = 3
+SHORT_FACTOR = 1.0
+FAQ_THRESHOLD = 0.35  # an FAQ question of a monograph is well formed: its likeliest topic is enough
+
+
+@dataclass(slots=True)
+class TopicDecision:
+    """What the message asks about, with the evidence, as plain data (shown by `ask --explain`)."""
+
+    topic: str | None = None  # the decided topic, set only when confident
+    best: str | None = None  # the most likely class (a topic id or "nc:<subject>")
+    confidence: float = 0.0
+    probabilities: dict[str, float] = field(default_factory=dict)
+    close: list[str] = field(default_factory=list)  # likely topics, most likely first
+    subjects: list[str] = field(default_factory=list)  # subjects the monographs do not cover, asked about
+    frames: list[str] = field(default_factory=list)
+    masked: list[str] = field(default_factory=list)
+    short: bool = False  # a keyword query: few words besides names
+
+    @property
+    def only_uncovered(self) -> bool:
+        """The message asks about an uncovered subject and nothing the monograph has."""
+        return self.topic is None and bool(self.subjects) and (self.best or "").startswith(SUBJECT_PREFIX)
+
+
+def drug_positions(intent: Intent, lexicon: Lexicon) -> dict[int, int]:
+    """First word -> end of each drug name in the message, counting drug-like words no monograph has."""
+    found = {m.start: m.end for m in intent.mentions}
+    taken = {i for m in intent.mentions for i in range(m.start, m.end)}
+    for i, word in enumerate(intent.words):
+        if i not in taken and word in intent.unknown_names:  # a name no monograph has ("rifampin")
+            found[i] = i + 1
+    return found
+
+
+def lexicon_vote(hits: list[str]) -> tuple[str | None, float]:
+    """The topic the lexicon's topic phrases (not its weak words) point to, and the odds multiplier it earns:
+    a generic phrase counts 2 points, a facet 1."""
+    scores: dict[str, float] = {}
+    generic: set[str] = set()
+    for hit in hits:
+        kind, _, rest = hit.partition(":")
+        if kind in ("generic", "facet"):
+            topic = rest.split(":")[0]
+            scores[topic] = scores.get(topic, 0.0) + (2.0 if kind == "generic" else 1.0)
+            if kind == "generic":
+                generic.add(topic)
+    if not scores:
+        return None, 1.0
+    best = max(scores, key=lambda t: scores[t])
+    return best, PRIOR_GENERIC if best in generic else PRIOR_FACET
+
+
+def topic_probabilities(lexicon: Lexicon, masked: list[str], hits: list[str], feats: list[str]) -> dict[str, float]:
+    """The classifier's probabilities, with the lexicon's vote as a prior; highest first."""
+    assert lexicon.model is not None
+    probs = lexicon.model.probabilities(feats)
+    vote, prior = lexicon_vote(hits)
+    if vote in probs:
+        probs[vote] *= prior * (SHORT_FACTOR if is_short(masked, lexicon) else 1.0)
+        total = sum(probs.values())
+        probs = dict(sorted(((c, p / total) for c, p in probs.items()), key=lambda cp: -cp[1]))
+    return probs
+
+
+def is_short(masked: list[str], lexicon: Lexicon) -> bool:
+    """A keyword query: at most SHORT_WORDS words that are neither names nor stop words."""
+    return sum(1 for w in masked if w[0] != "<" and w not in lexicon.stopwords) <= SHORT_WORDS
+
+
+def read_features(intent: Intent, lexicon: Lexicon) -> tuple[list[str], list[str], list[str]]:
+    """The masked words, the frames that fired and the classifier's features of a read message."""
+    masked = lexicon.frames.mask(intent.words, drug_positions(intent, lexicon))
+    fired = [f.name for f in lexicon.frames.fired(masked)]
+    ids = [m.ids for m in intent.mentions]
+    firm = all(m.how != "partial" for m in intent.mentions)  # "trastuzumab" alone may be another drug
+    same = firm and len(ids) > 1 and bool(set(ids[0]).intersection(*ids[1:]))  # "tylenol or acetaminophen"
+    return masked, fired, features(masked, intent.hits, fired, intent.topic, same_drug=same)
+
+
+def decide(intent: Intent, lexicon: Lexicon, threshold: float | None = None) -> TopicDecision:
+    """Frames, classifier and lexicon prior; a topic is decided when its probability reaches `threshold`
+    (the module's THRESHOLD unless given)."""
+    threshold = THRESHOLD if threshold is None else threshold
+    masked, fired, feats = read_features(intent, lexicon)
+    decision = TopicDecision(frames=fired, masked=masked)
+    subjects = list(intent.not_covered)
+    for frame in lexicon.frames.frames:
+        if frame.name in fired and frame.subject and frame.subject not in subjects:
+            subjects.append(frame.subject)
+    model = lexicon.model
+    if model is None:  # no trained weights: the lexicon's own scoring decides, as before the classifier
+        decision.topic = decision.best = intent.topic
+        decision.confidence = 1.0 if intent.topic else 0.0
+        decision.subjects = subjects
+        return decision
+    decision.short = is_short(masked, lexicon)
+    if not any(w[0] != "<" for w in masked):  # the drug named alone: nothing to decide a topic from
+        decision.subjects = subjects
+        return decision
+    probs = topic_probabilities(lexicon, masked, intent.hits, feats)
+    decision.probabilities = probs
+    best, confidence = next(iter(probs.items()))
+    decision.best, decision.confidence = best, confidence
+    if best.startswith(SUBJECT_PREFIX) and best[len(SUBJECT_PREFIX) :] not in subjects:
+        subjects.append(best[len(SUBJECT_PREFIX) :])
+    decision.subjects = [s for s in subjects if s in lexicon.not_covered_labels]
+    topics = [(c, p) for c, p in probs.items() if not c.startswith(SUBJECT_PREFIX)]
+    decision.close = [c for c, p in topics[:MAX_CLOSE] if p >= CLOSE_FLOOR]
+    if not best.startswith(SUBJECT_PREFIX) and confidence >= threshold:
+        decision.topic = best
+    return decision
+
+
+def question_topic(
+    words: list[str], name_words: set[str], lexicon: Lexicon, threshold: float = FAQ_THRESHOLD
+) -> str | None:
+    """The topic of an FAQ question of a monograph (its drug's names masked), when the classifier is sure;
+    without trained weights, the lexicon's scoring."""
+    if lexicon.model is None:
+        return phrase_topic([w for w in words if w not in name_words], lexicon)
+    drug_at: dict[int, int] = {}
+    i = 0
+    while i < len(words):
+        end = i
+        while end < len(words) and words[end] in name_words:  # a name of several words is one <drug>
+            end += 1
+        if end > i:
+            drug_at[i] = end
+        i = max(end, i + 1)
+    masked = lexicon.frames.mask(words, drug_at)
+    fired = [f.name for f in lexicon.frames.fired(masked)]
+    hits = [hit_feature(hit) for _, hit in phrase_hits(list(enumerate(words)), lexicon)[0]]
+    lexicon_topic = phrase_topic([w for w in words if w not in name_words], lexicon)
+    probs = topic_probabilities(lexicon, masked, hits, features(masked, hits, fired, lexicon_topic))
+    best, p = next(iter(probs.items()))
+    return best if p >= threshold and not best.startswith(SUBJECT_PREFIX) else None
