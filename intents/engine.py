@@ -199,6 +199,19 @@ class Engine:
         for t in decision.close:
             close += [u for u in drug.sections if t in u.topic_ids and u not in close]
         subject = " or ".join(self.lexicon.not_covered_labels[s] for s in decision.subjects)
+        name_words = {w for n in mono.names for w in fold(n).split()}
+        faq = faq_match(drug, intent.words, name_words, self.lexicon.stopwords) if not others else None
+        if faq is not None:
+            self._why(trace, "an FAQ question of the monograph says what the message says")
+            return replies.unit(query, mono, faq, topic_of(faq, self.lexicon) or decision.topic)
+        population = self._population_query(intent, decision)
+        if population:
+            # "kadcyla kidney problems": a drug and a group of patients and nothing else asks about that group;
+            # the part for it answers, whatever topic the few words suggest
+            part = choose(drug, intent, None, self.lexicon, [])
+            if part and population not in part.unmatched and part.unit.topic_ids:
+                self._why(trace, "a drug and a group of patients: the part for that group")
+                return replies.unit(query, mono, part.unit, topic_of(part.unit, self.lexicon))
         topic = decision.topic
         if topic is None:
             if decision.subjects:
@@ -211,11 +224,6 @@ class Engine:
                 return replies.listing(query, mono, "listing_plain")
             self._why(trace, f"no topic is likely enough (best {decision.best} at {decision.confidence:.2f})")
             return replies.listing(query, mono, "listing_which", close)
-        name_words = {w for n in mono.names for w in fold(n).split()}
-        faq = faq_match(drug, intent.words, name_words, self.lexicon.stopwords) if not others else None
-        if faq is not None:
-            self._why(trace, "an FAQ question of the monograph says what the message says")
-            return replies.unit(query, mono, faq, topic_of(faq, self.lexicon) or topic)
         other_names = sorted({fold(n) for o in others for n in o.names})
         choice = choose(drug, intent, topic, self.lexicon, other_names)
         if trace is not None:
@@ -223,14 +231,6 @@ class Engine:
         if choice is None:
             self._why(trace, f"no part of the monograph is about {topic}")
             return replies.listing(query, mono, "listing_which", close)
-        population = self._population_query(intent, decision)
-        if population and population in choice.unmatched:
-            # "kadcyla kidney problems": a drug and a group of patients and nothing else asks about that group;
-            # the part for it answers, whatever topic the few words suggested
-            anywhere = choose(drug, intent, None, self.lexicon, other_names)
-            if anywhere and population not in anywhere.unmatched and anywhere.unit.topic_ids:
-                self._why(trace, "a drug and a group of patients: the part for that group")
-                return replies.unit(query, mono, anywhere.unit, topic_of(anywhere.unit, self.lexicon))
         if topic == "interactions" and others and any(n in choice.unmatched for n in other_names):
             # the focus drug's text does not name the other drug: its own monograph may name the focus
             for other in others:
@@ -259,9 +259,17 @@ class Engine:
         return reply
 
     def _population_query(self, intent: Intent, decision: TopicDecision) -> str | None:
-        """The words naming a group of patients when the message says little else: no topic named, at most one
-        word besides the drug, stop words and the group ("kadcyla kidney problems", "kadcyla in the elderly")."""
-        if any(h.startswith("generic:") for h in intent.hits):
+        """The words naming a group of patients when the message says nothing else: no other phrase of the lexicon,
+        no question frame, at most one word besides the drug, stop words and the group ("kadcyla kidney problems",
+        "kadcyla in the elderly")."""
+        populations = self.lexicon.populations
+        # "about", "what is" (weak overview words) ask nothing in particular
+        other_hits = [
+            h
+            for h in intent.hits
+            if h != "weak:overview" and (not h.startswith("facet:") or h.split(":")[2] not in populations)
+        ]
+        if decision.frames or other_hits:
             return None
         said = [
             intent.facet_words[f] for f in intent.facets if f[1] in self.lexicon.populations and f in intent.facet_words

@@ -14,7 +14,7 @@ from intents.matcher import Intent, hit_feature, phrase_hits, phrase_topic
 
 # Probability a topic needs to be answered without asking. Chosen on the dev split with
 # `python -m bench.understanding --curve` (see the README's precision-coverage table).
-THRESHOLD = 0.5
+THRESHOLD = 0.6
 CLOSE_FLOOR = 0.08  # a topic at least this likely is offered first when asking which part
 MAX_CLOSE = 3
 # Odds multiplier for the topic the lexicon's own phrases name: a topic's own name ("precautions", "side
