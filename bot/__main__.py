@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     mode = ask.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print the reply as one JSON object")
     mode.add_argument("--jsonl", action="store_true", help="read one message per stdin line, print JSON lines")
+    mode.add_argument("--explain", action="store_true", help="print each stage's result, then the reply")
 
     sub.add_parser("chat", parents=[seeds], help="chat in the console, with follow-up context")
     sub.add_parser("check", parents=[seeds], help="validate monograph files; non-zero exit if any is bad")
@@ -116,6 +117,13 @@ def main(argv: list[str] | None = None) -> int:
     if command == "ask":
         if args.jsonl:
             ask_batch(engine, read_lines(sys.stdin.buffer), sys.stdout)
+            return 0
+        if args.explain:
+            from intents.explain import format_trace
+
+            trace = engine.explain(question)
+            print(format_trace(trace))
+            print("\n" + reply_for_console(trace.reply, engine.lexicon))
             return 0
         reply, _ = engine.respond(question)
         if args.json:

@@ -18,7 +18,7 @@ from intents.text import stem
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "topic_model.json"
 # Bump when `features` changes: the shipped weights then no longer match and the staleness test fails.
-FEATURE_VERSION = 4
+FEATURE_VERSION = 5
 SUBJECT_PREFIX = "nc:"
 
 

@@ -245,7 +245,11 @@ class Engine:
         self._why(trace, f"{topic} at {decision.confidence:.2f}; best part scored {choice.score:g}")
         notes = []
         # question words ("how long") are not things the monograph could fail to mention
-        missing = [w for w in choice.unmatched if w not in other_names and w.split()[0] not in QUESTION_WORDS]
+        missing = [
+            w
+            for w in choice.unmatched
+            if w not in other_names and w.split()[0] not in QUESTION_WORDS and w not in self.lexicon.filler
+        ]
         if others and all(n in choice.unmatched for n in other_names):
             missing += [o.title for o in others]
         if missing:

@@ -48,6 +48,7 @@ class Topic:
     generic: list[str]
     weak: list[str]
     facets: dict[str, list[str]]
+    weight: float = 1.0  # how much its phrases count against another topic's in the same message
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Lexicon:
     english: frozenset[str]
     drug_words: frozenset[str]
     name_suffixes: frozenset[str]
+    filler: frozenset[str]  # words never reported as missing from an answer
     synonyms: dict[str, list[str]]
     replies: dict[str, object]
     frames: FrameBook = field(default_factory=load_frames)
@@ -166,6 +168,7 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
             generic=[str(p) for p in spec.get("generic", [])],
             weak=[str(p) for p in spec.get("weak", [])],
             facets={name: [str(p) for p in words] for name, words in (spec.get("facets") or {}).items()},
+            weight=float(spec.get("weight", 1.0)),
         )
         topics[topic_id] = topic
         heading_keys.extend((f" {h} ", topic_id) for h in topic.headings)
@@ -208,6 +211,7 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         english=_words_file(data_dir / "english_words.txt"),
         drug_words=_words_file(data_dir / "drug_words.txt"),
         name_suffixes=_words_file(data_dir / "name_suffixes.txt"),
+        filler=_words_file(data_dir / "filler_words.txt"),
         synonyms={fold(title): [str(n) for n in names] for title, names in synonyms.items()},
         replies=replies,
         max_phrase=max(len(k) for k in phrases),

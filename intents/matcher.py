@@ -79,7 +79,7 @@ def phrase_topic(words: list[str], lexicon: Lexicon) -> str | None:
     scores: dict[str, float] = {}
     for _, hit in hits:
         if hit.topic and hit.kind in WEIGHTS:
-            scores[hit.topic] = scores.get(hit.topic, 0.0) + WEIGHTS[hit.kind]
+            scores[hit.topic] = scores.get(hit.topic, 0.0) + WEIGHTS[hit.kind] * lexicon.topics[hit.topic].weight
     best = best_topic(scores, lexicon)
     return best[0] if best else None
 
@@ -125,7 +125,7 @@ def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
             continue
         intent.hits.append(hit_feature(hit))
         if hit.kind in WEIGHTS and hit.topic:
-            scores[hit.topic] = scores.get(hit.topic, 0.0) + WEIGHTS[hit.kind]
+            scores[hit.topic] = scores.get(hit.topic, 0.0) + WEIGHTS[hit.kind] * lexicon.topics[hit.topic].weight
             if hit.kind == "facet" and hit.facet and (hit.topic, hit.facet) not in intent.facets:
                 intent.facets.append((hit.topic, hit.facet))
             if hit.kind == "facet" and hit.facet:

@@ -14,19 +14,20 @@ from intents.matcher import Intent, hit_feature, phrase_hits, phrase_topic
 
 # Probability a topic needs to be answered without asking. Chosen on the dev split with
 # `python -m bench.understanding --curve` (see the README's precision-coverage table).
-THRESHOLD = 0.6
+THRESHOLD = 0.8
 CLOSE_FLOOR = 0.08  # a topic at least this likely is offered first when asking which part
 MAX_CLOSE = 3
 # Odds multiplier for the topic the lexicon's own phrases name: a topic's own name ("precautions", "side
 # effects") or a narrower phrase of it ("in children"). Curated phrasings are strong evidence the little
 # training set may not have seen; weak words ("take") do not vote.
 PRIOR_GENERIC = 3.0  # the topic's own name ("precautions", "side effects")
-PRIOR_FACET = 2.0  # a narrower phrase of it ("in children", "kidney")
-# In a keyword query ("kadcyla drug interactions", at most this many words besides names) the lexicon's phrase
-# is nearly all there is to go on: it counts this many times more.
-SHORT_WORDS = 3
-SHORT_FACTOR = 1.0
+PRIOR_FACET = 2.5
+SHORT_WORDS = 3  # a keyword query: at most this many words besides names and stop words
 FAQ_THRESHOLD = 0.35  # an FAQ question of a monograph is well formed: its likeliest topic is enough
+JOINED = frozenset({"and", "plus", "also", "&", "+"})  # words joining two questions in one message
+# Probability enough when the classifier's likeliest topic is also one the lexicon's phrases name or a question
+# frame points to: two readings agreeing are surer than one.
+AGREED_THRESHOLD = 0.55
 
 
 @dataclass(slots=True)
@@ -59,31 +60,30 @@ def drug_positions(intent: Intent, lexicon: Lexicon) -> dict[int, int]:
     return found
 
 
-def lexicon_vote(hits: list[str]) -> tuple[str | None, float]:
-    """The topic the lexicon's topic phrases (not its weak words) point to, and the odds multiplier it earns:
-    a generic phrase counts 2 points, a facet 1."""
-    scores: dict[str, float] = {}
-    generic: set[str] = set()
+def lexicon_votes(hits: list[str], lexicon: Lexicon) -> dict[str, float]:
+    """Odds multipliers for the topics the lexicon's topic phrases (not its weak words) name: PRIOR_GENERIC for
+    a topic named outright, PRIOR_FACET for one only a narrower phrase points to. Every topic named gets its
+    prior, so "after the last dose can I breastfeed" leaves dosage and breastfeeding to the classifier."""
+    votes: dict[str, float] = {}
     for hit in hits:
         kind, _, rest = hit.partition(":")
-        if kind in ("generic", "facet"):
-            topic = rest.split(":")[0]
-            scores[topic] = scores.get(topic, 0.0) + (2.0 if kind == "generic" else 1.0)
-            if kind == "generic":
-                generic.add(topic)
-    if not scores:
-        return None, 1.0
-    best = max(scores, key=lambda t: scores[t])
-    return best, PRIOR_GENERIC if best in generic else PRIOR_FACET
+        topic = rest.split(":")[0]
+        if kind == "generic" and lexicon.topics[topic].weight >= 1.0:
+            votes[topic] = PRIOR_GENERIC
+        elif kind == "facet":
+            votes.setdefault(topic, PRIOR_FACET)
+    return votes
 
 
 def topic_probabilities(lexicon: Lexicon, masked: list[str], hits: list[str], feats: list[str]) -> dict[str, float]:
     """The classifier's probabilities, with the lexicon's vote as a prior; highest first."""
     assert lexicon.model is not None
     probs = lexicon.model.probabilities(feats)
-    vote, prior = lexicon_vote(hits)
-    if vote in probs:
-        probs[vote] *= prior * (SHORT_FACTOR if is_short(masked, lexicon) else 1.0)
+    votes = lexicon_votes(hits, lexicon)
+    if votes:
+        best = max(votes, key=lambda t: (votes[t], probs.get(t, 0.0)))  # the likeliest of the strongest named
+        if best in probs:
+            probs[best] *= votes[best]
         total = sum(probs.values())
         probs = dict(sorted(((c, p / total) for c, p in probs.items()), key=lambda cp: -cp[1]))
     return probs
@@ -125,6 +125,12 @@ def decide(intent: Intent, lexicon: Lexicon, threshold: float | None = None) -> 
         decision.subjects = subjects
         return decision
     probs = topic_probabilities(lexicon, masked, intent.hits, feats)
+    if subjects and any(h.startswith("generic:") for h in intent.hits) and JOINED & set(masked):
+        # "kadcyla dose and price": a topic named outright and joined to an uncovered subject is answered (the
+        # reply adds that the subject is not covered), so the topics compete among themselves
+        kept = {c: p for c, p in probs.items() if not c.startswith(SUBJECT_PREFIX)}
+        total = sum(kept.values()) or 1.0
+        probs = {c: p / total for c, p in kept.items()}
     decision.probabilities = probs
     best, confidence = next(iter(probs.items()))
     decision.best, decision.confidence = best, confidence
@@ -133,7 +139,9 @@ def decide(intent: Intent, lexicon: Lexicon, threshold: float | None = None) -> 
     decision.subjects = [s for s in subjects if s in lexicon.not_covered_labels]
     topics = [(c, p) for c, p in probs.items() if not c.startswith(SUBJECT_PREFIX)]
     decision.close = [c for c, p in topics[:MAX_CLOSE] if p >= CLOSE_FLOOR]
-    if not best.startswith(SUBJECT_PREFIX) and confidence >= threshold:
+    framed = {f.topic for f in lexicon.frames.frames if f.name in fired and f.topic}
+    agreed = best in framed or best in lexicon_votes(intent.hits, lexicon)
+    if not best.startswith(SUBJECT_PREFIX) and (confidence >= threshold or (agreed and confidence >= AGREED_THRESHOLD)):
         decision.topic = best
     return decision
 
