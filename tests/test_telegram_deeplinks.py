@@ -47,7 +47,7 @@ async def test_inline_result_opens_a_private_chat_that_answers_it_at_once(api, t
 
 
 async def test_long_question_links_to_its_answer_and_a_forged_payload_just_greets(api, tmp_path):
-    question = "what is the usual dose of kadcyla for a patient with early breast cancer after surgery"
+    question = "what is the recommended dosage of kadcyla for an adult patient, and how often is it given in the clinic"
     async with running_bot(api, tmp_path):
         api.push_inline(question)
         (call,) = await api.wait_for("answerInlineQuery")
