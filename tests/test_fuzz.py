@@ -15,7 +15,7 @@ import logging
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -29,7 +29,7 @@ from intents.engine import Engine
 from intents.lexicon import Lexicon
 from intents.models import ChatContext, Reply
 from tests.conftest import FICTIONAL, SEEDS, STUBS
-from tests.fakebotapi import FakeBotApi
+from tests.fakebotapi import BOT_USERNAME, FakeBotApi
 from tests.fuzzcheck import banned_texts, reply_problem
 
 FUZZ = settings(derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -369,7 +369,7 @@ def test_a_file_that_tries_to_ban_its_drug_is_never_served(fuzz_engine, text):
 
 class BotThread:
     """The real bot polling the fake Bot API in an event loop on its own thread, so that a synchronous
-    hypothesis test can press one button per example and see what the bot did with it."""
+    hypothesis test can send one update per example and see what the bot did with it."""
 
     SENTINEL_CHAT = 4242
 
@@ -395,10 +395,10 @@ class BotThread:
         await self.api.wait_for("sendMessage")
         self.message = self.api.sent[0]  # an answer with buttons, as the pressed buttons' message
 
-    async def press(self, data: str) -> list[dict]:
-        """Press a button with `data`; returns what the bot sent for it, once it has finished with it."""
+    async def handled(self, push: Callable[[FakeBotApi], object]) -> list[dict]:
+        """Push an update (`push(api)`); returns the calls the bot made for it, once it has finished with it."""
         before = len(self.api.calls)
-        self.api.push_callback(data, self.message)
+        push(self.api)
         self.api.push_text("hi", chat_id=self.SENTINEL_CHAT, user_id=self.SENTINEL_CHAT)
         self.sentinels += 1  # updates are handled one at a time: when "hi" is answered, the button was handled
         await self.api.wait_for(
@@ -469,6 +469,16 @@ callback_data = st.one_of(
 ).map(_fits)
 
 
+def assert_handled(bot: BotThread, sent: list[dict], errors_before: int) -> None:
+    """What the bot sent for one update: no apology, no banned text, and nothing Telegram rejected (logged)."""
+    apology = bot.service.engine.lexicon.reply("error")
+    texts = [html.unescape(str(p.get("text", ""))) for p in sent]
+    assert not [t for t in texts if apology in t]
+    forbidden = banned_texts(bot.service.engine.corpus)
+    assert not [t for t in texts for f in forbidden if f in t]
+    assert bot.errors[errors_before:] == [], [r.getMessage()[:200] for r in bot.errors[errors_before:]]
+
+
 @settings(FUZZ, max_examples=60)
 @given(data=callback_data)
 @example(data="g|²")  # issue 8's forged button: passes isdigit(), not int()
@@ -476,11 +486,33 @@ callback_data = st.one_of(
 def test_any_button_data_is_handled_without_error(bot_thread, data):
     """A forged or stale button: the bot answers the press and sends a sane message or nothing, never an apology."""
     errors_before = len(bot_thread.errors)
-    sent = bot_thread.run(bot_thread.press(data))
-    apology = bot_thread.service.engine.lexicon.reply("error")
-    texts = [html.unescape(str(p.get("text", ""))) for p in sent]
-    assert not [t for t in texts if apology in t], data
-    forbidden = banned_texts(bot_thread.service.engine.corpus)
-    assert not [t for t in texts for f in forbidden if f in t], data
-    assert bot_thread.errors[errors_before:] == [], [r.getMessage()[:200] for r in bot_thread.errors[errors_before:]]
+    sent = bot_thread.run(bot_thread.handled(lambda api: api.push_callback(data, bot_thread.message)))
+    assert_handled(bot_thread, sent, errors_before)
     assert any(p.get("callback_query_id") for p in sent)  # the press itself was answered (no endless spinner)
+
+
+def _as_telegram_text(text: str) -> str:
+    """Telegram delivers UTF-8 (no lone surrogates) and no empty message."""
+    return "".join(c for c in text if not 0xD800 <= ord(c) < 0xE000).strip() or "?"
+
+
+@settings(FUZZ, max_examples=45)
+@given(text=message.map(_as_telegram_text), where=st.sampled_from(["private", "group", "mention", "inline"]))
+def test_any_text_in_any_chat_or_inline_is_handled_without_error(bot_thread, text, where):
+    """Any text in a private chat, a group (addressed to the bot or not) or an inline query: answered with what
+    Telegram accepts, or ignored — never an error, an apology or banned text."""
+
+    def push(api: FakeBotApi) -> None:
+        if where == "inline":
+            api.push_inline(text[:256])
+        elif where == "private":
+            api.push_text(text)
+        else:
+            mention = f"@{BOT_USERNAME} " if where == "mention" else ""
+            api.push_text(mention + text, chat_id=-100777, chat_type="supergroup")
+
+    errors_before = len(bot_thread.errors)
+    sent = bot_thread.run(bot_thread.handled(push))
+    assert_handled(bot_thread, sent, errors_before)
+    if where == "inline":
+        assert any("results" in p for p in sent)  # every keystroke gets results (at least a hint)
