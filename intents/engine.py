@@ -14,6 +14,7 @@ from threading import Lock
 
 from intents.answers import Choice, DrugUnits, Unit, build_units, choose, faq_match, topic_of, unpack_units
 from intents.corpus import Corpus, MonographInfo
+from intents.frames import UNITS
 from intents.lexicon import Lexicon, load_lexicon
 from intents.matcher import Intent, match
 from intents.models import ChatContext, Kind, Line, Reply
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 CONTEXT_TTL_SECONDS = 30 * 60
 UNIT_CACHE_SIZE = 512
+MEASURE_WORDS = frozenset(UNITS | {"kg", "m2", "mg/m2", "mg/kg", "kilo", "kilos", "pounds", "lbs", "hours", "days"})
 QUESTION_WORDS = {"how", "what", "when", "which", "who", "why", "where", "is", "are", "can", "does", "do"}
 __all__ = ["FAQ_LIST_KEY", "LISTING_KEY", "Engine", "Trace"]
 
@@ -176,7 +178,8 @@ class Engine:
         if outcome is Outcome.UNKNOWN:
             return replies.unknown(query, decision.topic or intent.topic, intent.words, intent.unknown_names)
         if outcome is Outcome.CLARIFY:
-            return replies.clarify(query, decision.topic or intent.topic, resolution.candidates, resolution.missing)
+            topic = decision.topic or intent.topic
+            return replies.clarify(query, topic, resolution.candidates, resolution.missing, resolution.said)
         if resolution.mono is None:
             return replies.unknown(query, None, [], [])
         if outcome is Outcome.BANNED or resolution.mono.is_banned:
@@ -245,10 +248,15 @@ class Engine:
         self._why(trace, f"{topic} at {decision.confidence:.2f}; best part scored {choice.score:g}")
         notes = []
         # question words ("how long") are not things the monograph could fail to mention
+        covered = _beside_found(intent, choice.unmatched)
         missing = [
             w
             for w in choice.unmatched
-            if w not in other_names and w.split()[0] not in QUESTION_WORDS and w not in self.lexicon.filler
+            if w not in other_names
+            and w.split()[0] not in QUESTION_WORDS
+            and w not in self.lexicon.filler
+            and w not in covered
+            and not _is_measure(w)
         ]
         if others and all(n in choice.unmatched for n in other_names):
             missing += [o.title for o in others]
@@ -307,6 +315,26 @@ class Engine:
         if reply.kind == Kind.REFUSE:
             return ChatContext(updated_at=now)
         return context
+
+
+def _is_measure(word: str) -> bool:
+    """Numbers and units ("kg" of "3.6 mg/kg") are how an answer is written, never a subject it could miss."""
+    return any(c.isdigit() for c in word) or word in MEASURE_WORDS
+
+
+def _beside_found(intent: Intent, unmatched: list[str]) -> set[str]:
+    """Words next to a facet the answer does cover: "failure" of "kidney failure" answered from renal
+    impairment is covered by that synonym, not missing."""
+    found = [intent.facet_words[f] for f in intent.facets if f in intent.facet_words]
+    found = [said for said in found if said not in unmatched]
+    beside: set[str] = set()
+    words = intent.words
+    for said in found:
+        parts = said.split()
+        for i in range(len(words) - len(parts) + 1):
+            if words[i : i + len(parts)] == parts:
+                beside.update(words[j] for j in (i - 1, i + len(parts)) if 0 <= j < len(words))
+    return beside
 
 
 def _as_phrases(missing: list[str], words: list[str]) -> str:

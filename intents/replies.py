@@ -99,8 +99,17 @@ class Replies:
             updated=mono.updated,
         )
 
-    def clarify(self, query: str, topic: str | None, ids: list[str], missing: str | None = None) -> Reply:
+    def clarify(
+        self, query: str, topic: str | None, ids: list[str], missing: str | None = None, said: str = ""
+    ) -> Reply:
         monos = sorted((self.corpus.entries[i] for i in ids), key=lambda m: fold(m.title))
+        if len(monos) == 1 and said and not missing:
+            # one drug fits a part of its name ("trastuzumab"): say what we have and offer it, not a list of one
+            mono = monos[0]
+            brand = next((b for b in mono.brands if fold(b) != fold(said)), None)
+            have = f"{mono.title} ({brand})" if brand else mono.title
+            lines = [Line(role="text", text=self.lexicon.reply("clarify_one", drug=have, name=said))]
+            return self.drug_choice(query, Kind.CLARIFY, topic, lines, monos)
         lines = [Line(role="text", text=self.lexicon.reply("clarify"))]
         if missing:
             lines.insert(0, Line(role="text", text=self.lexicon.reply("unknown_named", name=missing)))

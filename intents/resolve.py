@@ -33,6 +33,7 @@ class Resolution:
     remembered: bool = False  # the drug came from the chat's context, not the message
     smalltalk: str | None = None
     how: str = ""  # how the drug was found, for --explain
+    said: str = ""  # the name as the message has it
 
 
 def resolve(
@@ -62,7 +63,7 @@ def resolve(
         return Resolution(Outcome.BANNED, mono=banned) if banned else Resolution(Outcome.UNKNOWN)
     # a name as close to a banned drug as to a served one asks (offering only the served one), never guesses
     if len(served) > 1 or focus.how == "partial" or len(served) < len(ids):
-        return Resolution(Outcome.CLARIFY, candidates=served, how=f"{focus.how} name {focus.text!r}")
+        return Resolution(Outcome.CLARIFY, candidates=served, how=f"{focus.how} name {focus.text!r}", said=focus.text)
     if focus.start in intent.name_tail:
         # "velorimab vedotin" with only Velorimab loaded: say so and ask, never answer the shorter name
         return Resolution(Outcome.CLARIFY, candidates=served, missing=intent.name_tail[focus.start])

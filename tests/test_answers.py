@@ -224,3 +224,21 @@ def test_interaction_with_a_banned_drug_never_serves_the_banned_text(tmp_path, l
         reply = ask(engine, text)
         assert "SECRET" not in reply.text, text
         assert reply.drug in (None, "Trastuzumab Emtansine"), text
+
+
+def test_a_single_candidate_is_offered_by_name_not_as_a_list(seed_engine):
+    reply = ask(seed_engine, "trastuzumab dose")
+    assert reply.kind == Kind.CLARIFY and len(reply.options) == 1
+    assert reply.text.startswith("I have Trastuzumab Emtansine (Kadcyla), not trastuzumab. Show it?")
+    assert "•" not in reply.text
+
+
+def test_units_and_numbers_are_never_reported_missing(seed_engine):
+    reply = ask(seed_engine, "kadcyla dose in mg/kg for 70 kg")
+    assert "does not mention" not in reply.text
+
+
+def test_a_word_beside_a_synonym_the_answer_covers_is_not_missing(seed_engine):
+    reply = ask(seed_engine, "kadcyla dose with kidney failure")
+    assert reply.section and "Renal" in reply.section[-1]
+    assert "failure" not in reply.text.split("\n")[1]

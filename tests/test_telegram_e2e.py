@@ -333,3 +333,15 @@ async def test_server_without_set_my_commands_is_one_warning_and_no_retries(api,
     problems = [r for r in caplog.records if r.levelno >= 30]
     assert len(problems) == 1 and "setMyCommands" in problems[0].getMessage(), [r.getMessage() for r in problems]
     assert problems[0].levelname == "WARNING"
+
+
+async def test_start_is_one_message_with_the_greeting_examples_and_the_disclaimer_once(api, tmp_path):
+    async with running_bot(api, tmp_path):
+        api.push_text("/start")
+        await api.wait_for("sendMessage")
+        api.push_text("dose of kadcyla?")
+        await api.wait_for("sendMessage", count=2)
+    start, answer = api.sent
+    assert start["text"].startswith("Hello!") and "dose of" in start["text"]
+    assert start["text"].count("not medical advice") == 1
+    assert "3.6 mg/kg" in answer["text"]

@@ -48,14 +48,16 @@ class Conversation:
             )
             await self.responder.send_reply(message, reply, quote=message.chat.type != ChatType.PRIVATE)
             return
-        await self.responder.answer(update, context, "hello")
-        await self.help(update, context)
+        await self.help(update, context, greet=True)
 
-    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def help(self, update: Update, context: ContextTypes.DEFAULT_TYPE, greet: bool = False) -> None:
+        """How to ask, in one message with the disclaimer once; `/start` puts the greeting above it."""
         message = update.effective_message
         if message is None:
             return
         reply, _ = self.service.engine.respond("help")
+        if greet:
+            reply.lines.insert(0, Line(role="text", text=self.service.engine.lexicon.reply("greeting")))
         if message.chat.type != ChatType.PRIVATE:
             lexicon = self.service.engine.lexicon
             text = lexicon.reply("help_group", bot=context.bot.username or "bot")
