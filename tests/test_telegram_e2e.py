@@ -57,7 +57,7 @@ async def test_clarify_then_pick_answers_the_original_question(api, tmp_path):
     async with running_bot(api, tmp_path, folders=[SEEDS]):
         api.push_text("trastuzumab dose")
         await api.wait_for("sendMessage")
-        assert "Which drug do you mean?" in api.sent[0]["text"]
+        assert "I have Trastuzumab Emtansine (Kadcyla), not trastuzumab. Show it?" in api.sent[0]["text"]
         api.push_callback(button(api.sent[0], "Trastuzumab Emtansine"), api.sent[0])
         await api.wait_for("sendMessage", count=2)
         assert "3.6 mg/kg" in api.sent[1]["text"]
