@@ -7,12 +7,13 @@ specific one. Every reply line is monograph text; only headings and the drug nam
 
 from __future__ import annotations
 
-import pickle
+import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import lz4.block
+from pydantic_core import from_json, to_json
 
 from intents.lexicon import Lexicon
 from intents.matcher import Intent
@@ -46,7 +47,7 @@ class Unit:
     """One answerable part of a monograph. Sets are kept as bags (see `bag`) to stay light in the cache.
 
     A unit unpacked from the index holds its scoring fields and lines in `packed` until `ensure` is called:
-    a question scores only the units of its topic, so the rest are never unpickled.
+    a question scores only the units of its topic, so the rest are never decoded.
     """
 
     key: str
@@ -75,9 +76,9 @@ class Unit:
         return self.topics.split()
 
     def ensure(self) -> Unit:
-        """Unpickle the scoring fields and lines of a unit unpacked from the index (once)."""
+        """Decode the scoring fields and lines of a unit unpacked from the index (once)."""
         if self.packed is not None:
-            (self.lines, self.own_facets, self.sub_facets, self.label_stems, self.text, self.text_stems) = pickle.loads(
+            (self.lines, self.own_facets, self.sub_facets, self.label_stems, self.text, self.text_stems) = from_json(
                 self.packed
             )
             self.packed = None
@@ -96,7 +97,9 @@ class DrugUnits:
         units: list[Unit] | None = None,
         section_keys: list[str] | None = None,
         rows: list[tuple[Any, ...]] | None = None,
+        heavy: bytes = b"",
     ) -> None:
+        self._heavy = heavy  # the scoring fields and lines of unpacked rows, as JSON texts at the rows' offsets
         self._made: dict[str, Unit] = {u.key: u for u in units or []}
         self._rows: dict[str, tuple[Any, ...]] = {row[0]: row for row in rows or []}
         # (key, topics bag, primary) of every unit, in order: enough to choose a question's pool
@@ -117,8 +120,8 @@ class DrugUnits:
         row = self._rows.get(key)
         if row is None:
             return self._made.get(key)
-        k, kind, path, label, depth, topics, primary, faq, heavy = row
-        made = Unit(k, kind, path, label, depth, topics, primary, faq_index=faq, packed=heavy)
+        k, kind, path, label, depth, topics, primary, faq, start, end = row
+        made = Unit(k, kind, tuple(path), label, depth, topics, primary, faq_index=faq, packed=self._heavy[start:end])
         unit = self._made.setdefault(key, made)
         self._rows.pop(key, None)
         return unit
@@ -152,21 +155,29 @@ class DrugUnits:
 
 _LIGHT = ("key", "kind", "path", "label", "depth", "topics", "primary", "faq_index")
 _HEAVY = ("lines", "own_facets", "sub_facets", "label_stems", "text", "text_stems")
+_HEAD = struct.Struct("<I")  # length of the JSON head of packed units
 
 
 def pack_units(drug: DrugUnits) -> bytes:
-    """Units cut once at indexing time (in worker processes), LZ4-packed: what picks the pool (key, topics)
-    as plain tuples, and each unit's scoring fields and lines pickled apart, unpickled only when scored."""
-    rows = [
-        (*(getattr(u, f) for f in _LIGHT), pickle.dumps(tuple(getattr(u.ensure(), f) for f in _HEAVY), protocol=5))
-        for u in drug.units
-    ]
-    return lz4.block.compress(pickle.dumps((rows, [u.key for u in drug.sections]), protocol=5))
+    """Units cut once at indexing time (in worker processes), LZ4-packed: the length of a JSON head, the head
+    (what picks the pool, key and topics, as plain rows; the section keys), then each unit's scoring fields and
+    lines as a JSON text of its own, at the offsets its row gives, decoded only when scored. Plain data, not
+    pickles: the index cache that keeps them runs no code when read."""
+    heavies = [to_json([getattr(u.ensure(), f) for f in _HEAVY]) for u in drug.units]
+    rows = []
+    at = 0
+    for unit, heavy in zip(drug.units, heavies, strict=True):
+        rows.append([*(getattr(unit, f) for f in _LIGHT), at, at + len(heavy)])
+        at += len(heavy)
+    head = to_json([rows, [u.key for u in drug.sections]])
+    return lz4.block.compress(b"".join([_HEAD.pack(len(head)), head, *heavies]))
 
 
 def unpack_units(packed: bytes) -> DrugUnits:
-    rows, section_keys = pickle.loads(lz4.block.decompress(packed))
-    return DrugUnits(section_keys=section_keys, rows=rows)
+    raw = lz4.block.decompress(packed)
+    (length,) = _HEAD.unpack_from(raw)
+    rows, section_keys = from_json(raw[_HEAD.size : _HEAD.size + length])
+    return DrugUnits(section_keys=section_keys, rows=rows, heavy=raw[_HEAD.size + length :])
 
 
 def _line(role: str, text: str, label: str | None = None, depth: int = 0) -> LineData:

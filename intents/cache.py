@@ -3,28 +3,42 @@
 Each file's entry is keyed by its path, size and modification time; an entry whose file changed is re-parsed,
 a deleted file's entry is dropped, an added file is parsed. The name index is reused only when every file is
 unchanged. The whole cache is also keyed by a fingerprint of the code and data that shape it (parser, name
-index, lexicon files): after an upgrade or a lexicon edit it is rebuilt, never served stale. A cache that
-cannot be read (truncated, corrupt, another format) is logged and rebuilt.
+index, lexicon files): after an upgrade or a lexicon edit it is rebuilt, never served stale.
+
+The file is plain data, so whoever can write it cannot make the bot run code (a pickle could): a fixed preamble,
+one JSON header (every file's info, the name tables) and the LZ4 blobs of answer units (themselves JSON). The
+preamble carries the header's length and CRC-32 and the header the blobs' total length and CRC-32, so damage of
+any kind (truncated, a flipped bit, another file, a folder in its place) is seen before anything is used: it is
+logged in one line and the cache rebuilt.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
-import pickle
+import struct
 import tempfile
+import zlib
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import BinaryIO
+
+import pydantic_core
+from pydantic import BaseModel, ValidationError
 
 from intents.corpus import Corpus, FileResult, MonographInfo
+from intents.files import FileRefused, open_regular_file
 from intents.lexicon import DATA_DIR
 from intents.names import NameIndex
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
+MAGIC = b"drugbot-index\n"
+_PREAMBLE = struct.Struct("<IQI")  # format, header length, header CRC-32
 _SHAPING_CODE = (
     "parser.py",
     "front_matter.py",
@@ -32,11 +46,36 @@ _SHAPING_CODE = (
     "text.py",
     "models.py",
     "corpus.py",
+    "files.py",
     "lexicon.py",
     "cache.py",
     "answers.py",
     "matcher.py",
 )
+_unwritable: set[Path] = set()  # cache files a write already failed for: said once, not at every reload
+
+
+class CacheDamaged(ValueError):
+    """The cache file is not a whole, intact cache of this format; the message says what is wrong."""
+
+
+# path, size, mtime_ns, info, error, length of the units blob, units key, warnings
+_Row = tuple[str, int, int, MonographInfo | None, str | None, int, str, tuple[str, ...]]
+
+
+class _Names(BaseModel):
+    exact: dict[str, tuple[str, ...]]
+    partial: dict[str, tuple[str, ...]]
+    deletes: dict[str, tuple[str, ...]]
+
+
+class _Header(BaseModel):
+    """The JSON header, validated whole (types included) before anything in it is used."""
+
+    key: str
+    files: list[_Row]
+    names: _Names
+    blobs: tuple[int, int]  # total length and CRC-32 of the units blobs that follow the header
 
 
 def fingerprint(data_dir: Path = DATA_DIR) -> str:
@@ -72,71 +111,109 @@ class IndexCache:
     @classmethod
     def for_folders(cls, folders: list[Path], cache_dir: Path) -> IndexCache:
         where = "\n".join(str(Path(f).resolve()) for f in folders)
-        name = hashlib.sha1(where.encode()).hexdigest()[:16]
-        return cls(cache_dir / f"index-{name}.pickle")
+        name = hashlib.sha1(os.fsencode(where)).hexdigest()[:16]
+        return cls(cache_dir / f"index-{name}.cache")
 
     def load(self) -> CachedIndex | None:
-        """The cached index, or None when there is none, or it is stale or unreadable."""
+        """The cached index, or None when there is none, or it is stale or damaged (one log line)."""
+        collecting = gc.isenabled()
+        gc.disable()  # a million long-lived objects are made: collections while they are would be wasted,
         try:
-            with self.path.open("rb") as handle:
-                data: dict[str, Any] = pickle.load(handle)
-        except FileNotFoundError:
-            return None
-        except Exception as exc:  # any damage: truncated, garbage, incompatible pickle
-            log.warning("index cache %s is unreadable (%s): rebuilding it", self.path, type(exc).__name__)
-            return None
-        try:
-            if data.get("format") != CACHE_FORMAT or data.get("key") != self.key:
+            with open_regular_file(self.path) as (handle, size):
+                header, blobs = _read(handle, size)
+            if header.key != self.key:
                 log.info("index cache %s is from another version or lexicon: rebuilding it", self.path)
                 return None
-            files = {}
-            for path, size, mtime_ns, info, error, units, units_key, warnings in data["files"]:
-                files[path] = FileResult(
-                    path,
-                    size,
-                    mtime_ns,
-                    info=MonographInfo.model_construct(**info) if info else None,
-                    error=error,
-                    units=units,
-                    units_key=units_key,
-                    warnings=warnings,
-                )
-            names = NameIndex(**data["names"])
-            return CachedIndex(files=files, signature=data["signature"], names=names)
-        except Exception as exc:
-            log.warning("index cache %s is malformed (%s): rebuilding it", self.path, exc)
+            index = _index(header, blobs)
+            gc.freeze()  # and so would the next ones' scans of them (`settle_memory` collects once, at the end)
+            return index
+        except FileNotFoundError:
             return None
+        except FileRefused as exc:  # nothing can be written over it either: said here, once
+            if self.path not in _unwritable:
+                _unwritable.add(self.path)
+                log.warning("index cache %s is unusable (%s): running without it", self.path, exc)
+            return None
+        except (OSError, CacheDamaged, ValidationError, ValueError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
+            log.warning("index cache %s is damaged (%s): rebuilding it", self.path, reason)
+            return None
+        finally:
+            if collecting:
+                gc.enable()
 
     def save(self, corpus: Corpus, names: NameIndex) -> None:
         """Write the cache atomically (a crash mid-write leaves the old file or none, never half a file)."""
-        data = {
-            "format": CACHE_FORMAT,
+        results = list(corpus.files.values())
+        blobs = [r.units or b"" for r in results]
+        crc = 0
+        for blob in blobs:
+            crc = zlib.crc32(blob, crc)
+        header = {
             "key": self.key,
-            "signature": corpus.signature(),
             "files": [
-                (
-                    r.path,
-                    r.size,
-                    r.mtime_ns,
-                    r.info.model_dump() if r.info else None,
-                    r.error,
-                    r.units,
-                    r.units_key,
-                    r.warnings,
-                )
-                for r in corpus.files.values()
+                (r.path, r.size, r.mtime_ns, r.info, r.error, len(blob), r.units_key, r.warnings)
+                for r, blob in zip(results, blobs, strict=True)
             ],
-            "names": {
-                "exact": names.exact,
-                "partial": names.partial,
-                "deletes": names.deletes,
-            },
+            "names": {"exact": names.exact, "partial": names.partial, "deletes": names.deletes},
+            "blobs": (sum(map(len, blobs)), crc),
         }
         try:
+            data = pydantic_core.to_json(header)
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".index-", suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            log.warning("could not write the index cache %s: %s", self.path, exc)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(MAGIC + _PREAMBLE.pack(CACHE_FORMAT, len(data), zlib.crc32(data)) + data)
+                    for blob in blobs:
+                        handle.write(blob)
+                os.replace(tmp, self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            _unwritable.discard(self.path)
+            self.path.with_suffix(".pickle").unlink(missing_ok=True)  # the older, pickled cache, never read again
+        except (OSError, ValueError) as exc:
+            if self.path not in _unwritable:
+                _unwritable.add(self.path)
+                log.warning("could not write the index cache %s: %s", self.path, exc)
+
+
+def _index(header: _Header, blobs: list[memoryview]) -> CachedIndex:
+    files: dict[str, FileResult] = {}
+    for (path, size, mtime_ns, info, error, length, units_key, warnings), units in zip(
+        header.files, blobs, strict=True
+    ):
+        files[path] = FileResult(path, size, mtime_ns, info, error, units if length else None, units_key, warnings)
+    signature = sorted((r.path, r.size, r.mtime_ns) for r in files.values())
+    names = header.names
+    return CachedIndex(files, signature, NameIndex(exact=names.exact, partial=names.partial, deletes=names.deletes))
+
+
+def _read(handle: BinaryIO, size: int) -> tuple[_Header, list[memoryview]]:
+    """The header and the units blobs of a cache file, every length and checksum verified."""
+    preamble = handle.read(len(MAGIC) + _PREAMBLE.size)
+    if len(preamble) < len(MAGIC) + _PREAMBLE.size or not preamble.startswith(MAGIC):
+        raise CacheDamaged("not an index cache, or cut short")
+    version, length, crc = _PREAMBLE.unpack_from(preamble, len(MAGIC))
+    if version != CACHE_FORMAT:
+        raise CacheDamaged(f"format {version}, not {CACHE_FORMAT}")
+    if length > size - len(preamble):
+        raise CacheDamaged("cut short")
+    data = handle.read(length)
+    if len(data) != length or zlib.crc32(data) != crc:
+        raise CacheDamaged("header checksum mismatch")
+    header = _Header.model_validate_json(data)
+    total, crc = header.blobs
+    if total != size - len(preamble) - length:
+        raise CacheDamaged("cut short or lengthened")
+    lengths = [row[5] for row in header.files]
+    if sum(lengths) != total or min(lengths, default=0) < 0:
+        raise CacheDamaged("units lengths do not add up")
+    area = handle.read(total)
+    if len(area) != total or zlib.crc32(area) != crc or handle.read(1):
+        raise CacheDamaged("answer units checksum mismatch")
+    # views into one read, not a copy each: the units stay where they were read, and are only ever decompressed
+    view = memoryview(area)
+    ends = list(accumulate(lengths))
+    return header, [view[end - length : end] for end, length in zip(ends, lengths, strict=True)]

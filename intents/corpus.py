@@ -63,7 +63,8 @@ class FileResult:
     mtime_ns: int
     info: MonographInfo | None = None
     error: str | None = None
-    units: bytes | None = None  # the monograph's answer units, cut with the lexicon `units_key` names
+    units: bytes | memoryview | None = None  # the answer units, cut with the lexicon `units_key` names (a view
+    # into the index cache's buffer when read from it)
     units_key: str = ""
     warnings: tuple[str, ...] = ()  # what is wrong but does not stop the file being served (for `check`)
 
@@ -97,7 +98,7 @@ class Corpus:
     issues: list[LoadIssue] = field(default_factory=list)
     folders: tuple[str, ...] = ()
     files: dict[str, FileResult] = field(default_factory=dict, repr=False)
-    _units: dict[str, tuple[str, bytes]] = field(default_factory=dict, repr=False)
+    _units: dict[str, tuple[str, bytes | memoryview]] = field(default_factory=dict, repr=False)
     _documents: OrderedDict[str, Monograph] = field(default_factory=OrderedDict, repr=False)
     _lock: Lock = field(default_factory=Lock, repr=False)
 
@@ -129,7 +130,7 @@ class Corpus:
                 self._documents.popitem(last=False)
         return doc
 
-    def packed_units(self, drug_id: str, lexicon_key: str) -> bytes | None:
+    def packed_units(self, drug_id: str, lexicon_key: str) -> bytes | memoryview | None:
         """Units cut at indexing time, if they were cut with this lexicon."""
         found = self._units.get(drug_id)
         return found[1] if found and found[0] == lexicon_key else None

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import os
+import pickle
+import random
 import shutil
+import struct
+import zlib
 from pathlib import Path
 
 import pytest
 
 import intents.corpus
+import intents.files
 from bot.loading import load_engine
-from intents.cache import IndexCache
+from intents.cache import CACHE_FORMAT, MAGIC, IndexCache
 from tests.conftest import FICTIONAL
 
 NEW = "---\ntitle: Newamab\nfaqs: []\n---\n## Usage\n\n- Fictional newamab usage.\n"
@@ -45,7 +52,7 @@ def touch_later(path: Path) -> None:
 def test_warm_start_reuses_every_file_and_the_name_index(folder, tmp_path, parses):
     cache = tmp_path / "cache"
     first = load_engine([folder], cache_dir=cache)
-    assert len(parses) == 4 and list(cache.glob("index-*.pickle"))
+    assert len(parses) == 4 and list(cache.glob("index-*.cache"))
     parses.clear()
     warm = load_engine([folder], cache_dir=cache)
     assert parses == []
@@ -89,23 +96,111 @@ def test_bad_file_stays_reported_from_the_cache(folder, tmp_path, parses):
     assert [Path(i.file).name for i in engine.corpus.issues] == ["broken.md"]
 
 
-@pytest.mark.parametrize("damage", [b"", b"not a pickle at all", b"\x80\x05garbage"])
-def test_corrupt_cache_is_rebuilt_not_served(folder, tmp_path, parses, damage):
+def flip_bit(at: float):
+    def damage(data: bytes) -> bytes:
+        index = int(len(data) * at)
+        return data[:index] + bytes([data[index] ^ 0x10]) + data[index + 1 :]
+
+    return damage
+
+
+DAMAGE = {
+    "empty": lambda data: b"",
+    "truncated": lambda data: data[: len(data) // 2],
+    "one byte short": lambda data: data[:-1],
+    "one byte more": lambda data: data + b"\0",
+    "bit flipped in the header": flip_bit(0.01),
+    "bit flipped in the units": flip_bit(0.9),
+    "random bytes": lambda data: random.Random(7).randbytes(len(data)),
+    "a pickle": lambda data: pickle.dumps({"format": 4, "files": []}),
+    "JSON of another shape": lambda data: json.dumps({"key": "x", "files": 3}).encode(),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
+def test_damaged_cache_is_rebuilt_with_one_log_line_never_served(folder, tmp_path, parses, damage, caplog):
     cache = tmp_path / "cache"
     load_engine([folder], cache_dir=cache)
-    (path,) = cache.glob("index-*.pickle")
-    path.write_bytes(damage)
+    (path,) = cache.glob("index-*.cache")
+    path.write_bytes(damage(path.read_bytes()))
     parses.clear()
+    caplog.set_level(logging.INFO, logger="intents.cache")
     engine = load_engine([folder], cache_dir=cache)
     assert len(parses) == 4
     assert "3.6 mg/kg" in engine.respond("dose of kadcyla?")[0].text
+    assert [r.levelname for r in caplog.records] == ["WARNING"] and "rebuilding it" in caplog.records[0].message
     assert IndexCache(path).load() is not None  # rewritten whole
+
+
+def forged(path: Path, header: dict) -> None:
+    """A cache file whose checksums are right but whose header says what it likes."""
+    data = json.dumps(header).encode()
+    path.write_bytes(MAGIC + struct.pack("<IQI", CACHE_FORMAT, len(data), zlib.crc32(data)) + data)
+
+
+def test_a_well_formed_cache_with_wrong_types_is_rebuilt(folder, tmp_path, parses):
+    cache = tmp_path / "cache"
+    load_engine([folder], cache_dir=cache)
+    (path,) = cache.glob("index-*.cache")
+    forged(path, {"key": IndexCache(path).key, "files": [["a.md", "big", 0, None, None, 0, "", []]], "names": {}})
+    parses.clear()
+    load_engine([folder], cache_dir=cache)
+    assert len(parses) == 4
+
+
+def test_a_planted_pickle_runs_no_code(folder, tmp_path):
+    marker = tmp_path / "code-ran"
+
+    class Payload:
+        def __reduce__(self):
+            return (Path.touch, (marker,))
+
+    cache = tmp_path / "cache"
+    load_engine([folder], cache_dir=cache)
+    (path,) = cache.glob("index-*.cache")
+    for planted in (path, path.with_suffix(".pickle")):  # the new file and the older format's name
+        planted.write_bytes(pickle.dumps({"format": 4, "key": Payload()}))
+    engine = load_engine([folder], cache_dir=cache)
+    assert "3.6 mg/kg" in engine.respond("dose of kadcyla?")[0].text
+    assert not marker.exists()
+
+
+def test_a_folder_or_fifo_in_place_of_the_cache_never_stops_start_up(folder, tmp_path, caplog):
+    cache = tmp_path / "cache"
+    path = IndexCache.for_folders([folder], cache).path
+    path.mkdir(parents=True)
+    caplog.set_level(logging.INFO, logger="intents.cache")
+    assert len(load_engine([folder], cache_dir=cache).corpus) == 4
+    assert len(load_engine([folder], cache_dir=cache).corpus) == 4
+    assert [r.message for r in caplog.records] == [  # once, not at every start or reload
+        f"index cache {path} is unusable (a folder, not a regular file: not read): running without it"
+    ]
+    path.rmdir()
+    os.mkfifo(path)
+    assert len(load_engine([folder], cache_dir=cache).corpus) == 4  # opened non-blocking: no hang
+
+
+def test_an_unreadable_cache_is_rebuilt(folder, tmp_path, parses, monkeypatch):
+    cache = tmp_path / "cache"
+    load_engine([folder], cache_dir=cache)
+    (path,) = cache.glob("index-*.cache")
+    real = os.open
+
+    def denied(name, flags, *args):
+        if str(name) == str(path):
+            raise PermissionError(13, "Permission denied", str(name))
+        return real(name, flags, *args)
+
+    monkeypatch.setattr(intents.files.os, "open", denied)
+    parses.clear()
+    assert len(load_engine([folder], cache_dir=cache).corpus) == 4
+    assert len(parses) == 4
 
 
 def test_cache_from_other_code_or_lexicon_is_rebuilt(folder, tmp_path, parses):
     cache = tmp_path / "cache"
     load_engine([folder], cache_dir=cache)
-    (path,) = cache.glob("index-*.pickle")
+    (path,) = cache.glob("index-*.cache")
     assert IndexCache(path, key="another-version").load() is None
     parses.clear()
     IndexCache(path, key="another-version").save(load_engine([folder]).corpus, load_engine([folder]).names)
