@@ -76,10 +76,12 @@ class Unit:
         return self.topics.split()
 
     def ensure(self) -> Unit:
-        """Decode the scoring fields and lines of a unit unpacked from the index (once)."""
-        if self.packed is not None:
+        """Decode the scoring fields and lines of a unit unpacked from the index (once; two threads at once both
+        decode the same text, harmlessly)."""
+        packed = self.packed
+        if packed is not None:
             (self.lines, self.own_facets, self.sub_facets, self.label_stems, self.text, self.text_stems) = from_json(
-                self.packed
+                packed
             )
             self.packed = None
         return self
