@@ -272,8 +272,8 @@ class Engine:
 
     def _population_query(self, intent: Intent, decision: TopicDecision) -> str | None:
         """The words naming a group of patients when the message says nothing else: no other phrase of the lexicon,
-        no question frame, at most one word besides the drug, stop words and the group ("kadcyla kidney problems",
-        "kadcyla in the elderly")."""
+        no question frame, no word besides the drug, stop words, the group and words like "problems" or "patients"
+        ("kadcyla kidney problems", "kadcyla in the elderly"; not "does kadcyla hurt the liver")."""
         populations = self.lexicon.populations
         # "about", "what is" (weak overview words) ask nothing in particular
         other_hits = [
@@ -289,8 +289,9 @@ class Engine:
         if len(said) != 1:
             return None
         group = set(said[0].split())
-        rest = [w for w in decision.masked if w[0] != "<" and w not in self.lexicon.stopwords and w not in group]
-        return said[0] if len(rest) <= 1 else None
+        lexicon = self.lexicon
+        rest = [w for w in decision.masked if w[0] != "<" and w not in lexicon.stopwords and w not in group]
+        return said[0] if all(w in lexicon.population_words for w in rest) else None
 
     @staticmethod
     def _why(trace: Trace | None, why: str) -> None:

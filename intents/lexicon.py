@@ -68,6 +68,7 @@ class Lexicon:
     frames: FrameBook = field(default_factory=load_frames)
     model: TopicModel | None = None  # the trained topic classifier; None before the first training
     populations: frozenset[str] = frozenset()  # facets naming groups of patients (children, renal...)
+    population_words: frozenset[str] = frozenset()  # words that only complete a group's name ("problems")
     max_phrase: int = 1
     key: str = ""  # fingerprint of the data files: units cut with another lexicon are not reused
     heading_keys: list[tuple[str, str]] = field(default_factory=list)
@@ -219,4 +220,5 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         frames=frames,
         model=model,
         populations=frozenset(str(p) for p in topic_data.get("populations") or ()),
+        population_words=frozenset(fold(str(w)) for w in topic_data.get("population_words") or ()),
     )
