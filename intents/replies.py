@@ -56,31 +56,19 @@ class Replies:
             options.append(Option(label=self.lexicon.reply("listing_faq"), drug_id=mono.id, part=FAQ_LIST_KEY))
         return options
 
-    def listing(
-        self, query: str, mono: MonographInfo, key: str, first: list[Unit] = (), notes: list[str] = (), **values: str
-    ) -> Reply:
+    def listing(self, query: str, mono: MonographInfo, key: str, first: list[Unit] = (), **values: str) -> Reply:
         """The drug's sections, those in `first` leading: when no part answers with confidence."""
         drug = self.units(mono)
         lines = [Line(role="title", text=mono.title)]
         if key == "listing_plain" and mono.description:
             lines.append(Line(role="text", text=mono.description))  # the monograph's own summary
-        lines += [Line(role="note", text=n) for n in notes]
         lines.append(Line(role="text", text=self.lexicon.reply(key, drug=mono.title, **values)))
         ordered = list(first) + [u for u in drug.sections if u not in first]
         lines += [Line(role="bullet", text=u.label) for u in ordered]
         faqs = drug.faq_count()
         if faqs:
             lines.append(Line(role="bullet", text=f"{self.lexicon.reply('listing_faq')} ({faqs})"))
-        return Reply(
-            query=query,
-            drug=mono.title,
-            drug_id=mono.id,
-            kind=Kind.LISTING,
-            lines=lines,
-            options=self.section_options(mono, None, first),
-            part=LISTING_KEY,
-            updated=mono.updated,
-        )
+        return self._drug_listing(query, mono, lines, self.section_options(mono, None, first), LISTING_KEY)
 
     def faq_list(self, query: str, mono: MonographInfo) -> Reply:
         drug = self.units(mono)
@@ -88,6 +76,11 @@ class Replies:
         lines = [Line(role="title", text=f"{mono.title} — {self.lexicon.reply('listing_faq')}")]
         lines += [Line(role="bullet", text=u.label) for u in faqs]
         options = [Option(label=u.label, drug_id=mono.id, part=u.key) for u in faqs]
+        return self._drug_listing(query, mono, lines, options, FAQ_LIST_KEY)
+
+    @staticmethod
+    def _drug_listing(query: str, mono: MonographInfo, lines: list[Line], options: list[Option], part: str) -> Reply:
+        """A listing of one drug's parts (its sections, or its FAQ questions), dated like its answers."""
         return Reply(
             query=query,
             drug=mono.title,
@@ -95,7 +88,7 @@ class Replies:
             kind=Kind.LISTING,
             lines=lines,
             options=options,
-            part=FAQ_LIST_KEY,
+            part=part,
             updated=mono.updated,
         )
 
