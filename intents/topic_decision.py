@@ -13,7 +13,7 @@ from intents.lexicon import Lexicon
 from intents.matcher import Intent, hit_feature, phrase_hits, phrase_topic
 
 # Probability a topic needs to be answered without asking. Chosen on the dev split with
-# `python -m bench.understanding --curve` (see the README's precision-coverage table).
+# `python -m bench.understanding --split dev` (see the README's precision-coverage table and why).
 THRESHOLD = 0.8
 CLOSE_FLOOR = 0.08  # a topic at least this likely is offered first when asking which part
 MAX_CLOSE = 3
@@ -21,8 +21,7 @@ MAX_CLOSE = 3
 # effects") or a narrower phrase of it ("in children"). Curated phrasings are strong evidence the little
 # training set may not have seen; weak words ("take") do not vote.
 PRIOR_GENERIC = 3.0  # the topic's own name ("precautions", "side effects")
-PRIOR_FACET = 2.5
-SHORT_WORDS = 3  # a keyword query: at most this many words besides names and stop words
+PRIOR_FACET = 2.5  # a narrower phrase of it ("in children", "contraception")
 FAQ_THRESHOLD = 0.35  # an FAQ question of a monograph is well formed: its likeliest topic is enough
 JOINED = frozenset({"and", "plus", "also", "&", "+"})  # words joining two questions in one message
 # Probability enough when the classifier's likeliest topic is also one the lexicon's phrases name or a question
@@ -42,12 +41,6 @@ class TopicDecision:
     subjects: list[str] = field(default_factory=list)  # subjects the monographs do not cover, asked about
     frames: list[str] = field(default_factory=list)
     masked: list[str] = field(default_factory=list)
-    short: bool = False  # a keyword query: few words besides names
-
-    @property
-    def only_uncovered(self) -> bool:
-        """The message asks about an uncovered subject and nothing the monograph has."""
-        return self.topic is None and bool(self.subjects) and (self.best or "").startswith(SUBJECT_PREFIX)
 
 
 def drug_positions(intent: Intent, lexicon: Lexicon) -> dict[int, int]:
@@ -89,11 +82,6 @@ def topic_probabilities(lexicon: Lexicon, masked: list[str], hits: list[str], fe
     return probs
 
 
-def is_short(masked: list[str], lexicon: Lexicon) -> bool:
-    """A keyword query: at most SHORT_WORDS words that are neither names nor stop words."""
-    return sum(1 for w in masked if w[0] != "<" and w not in lexicon.stopwords) <= SHORT_WORDS
-
-
 def read_features(intent: Intent, lexicon: Lexicon) -> tuple[list[str], list[str], list[str]]:
     """The masked words, the frames that fired and the classifier's features of a read message."""
     masked = lexicon.frames.mask(intent.words, drug_positions(intent, lexicon))
@@ -120,7 +108,6 @@ def decide(intent: Intent, lexicon: Lexicon, threshold: float | None = None) -> 
         decision.confidence = 1.0 if intent.topic else 0.0
         decision.subjects = subjects
         return decision
-    decision.short = is_short(masked, lexicon)
     if not any(w[0] != "<" for w in masked):  # the drug named alone: nothing to decide a topic from
         decision.subjects = subjects
         return decision
