@@ -49,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     mode.add_argument("--explain", action="store_true", help="print each stage's result, then the reply")
 
     sub.add_parser("chat", parents=[seeds], help="chat in the console, with follow-up context")
-    sub.add_parser("check", parents=[seeds], help="validate monograph files; non-zero exit if any is bad")
+    check = sub.add_parser("check", parents=[seeds], help="validate monograph files; non-zero exit if any is bad")
+    check.add_argument("--dates", action="store_true", help="also list each monograph's lastModified date")
     sub.add_parser("telegram", parents=[seeds], help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     sub.add_parser("health", help="exit 0 while the running bot's heartbeat file is fresh (container healthcheck)")
     return parser
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if command == "check":
         try:
-            return run_check(folders)
+            return run_check(folders, dates=args.dates)
         except CorpusError as exc:
             return _fail(str(exc))
 

@@ -13,7 +13,7 @@ from typing import BinaryIO, TextIO
 
 from bot.loading import require_monographs
 from bot.progress import ConsoleProgress
-from intents.corpus import load_corpus
+from intents.corpus import Corpus, load_corpus
 from intents.engine import Engine
 from intents.lexicon import Lexicon
 from intents.models import ChatContext, Reply
@@ -95,13 +95,26 @@ def ask_batch(engine: Engine, lines: Iterable[str | bytes | None], out: TextIO) 
     return count
 
 
-def run_check(folders: list[Path], out: TextIO = sys.stdout) -> int:
-    """Validate monograph folders: one line per bad file, a summary, non-zero exit when any is bad.
+def date_listing(corpus: Corpus) -> list[str]:
+    """One line per monograph with its `lastModified` date, undated and oldest first: what editors update next."""
+    infos = sorted(corpus.entries.values(), key=lambda m: (m.updated or "", m.title.casefold()))
+    labels = [m.title + (" (banned)" if m.is_banned else "") for m in infos]
+    width = min(40, max(map(len, labels), default=0))
+    return [
+        f"{m.updated or 'no date':<10}  {label:<{width}}  {m.source}" for m, label in zip(infos, labels, strict=True)
+    ]
+
+
+def run_check(folders: list[Path], out: TextIO = sys.stdout, dates: bool = False) -> int:
+    """Validate monograph folders: one line per bad file, a summary, non-zero exit when any is bad; with
+    `dates`, first each monograph's last-modified date.
 
     Raises `CorpusError` (a one-line error, exit 2) when a folder is missing or nothing in it can be served.
     """
     started = time.perf_counter()
     corpus = load_corpus(folders, progress=ConsoleProgress("Checking monographs"), cut_units=False)
+    if dates:
+        out.writelines(line + "\n" for line in date_listing(corpus))
     for issue in corpus.issues:
         out.write(f"BAD  {issue.file}: {issue.reason}\n")
     warnings = [(r.path, w) for r in corpus.files.values() for w in r.warnings]

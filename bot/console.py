@@ -93,7 +93,7 @@ def _numbers(numbers: list[int]) -> str:
 def _line_reader(stdin: TextIO, out: TextIO, interactive: bool) -> Callable[[], str | None]:
     """A function reading one line (None at end of input): `input()` with readline when interactive."""
     if not interactive:
-        return lambda: (stdin.readline() or None)
+        return lambda: stdin.readline() or None
 
     def read() -> str | None:
         try:

@@ -176,6 +176,8 @@ def parse_file(path: str, size: int = -1, mtime_ns: int = -1, cut_units: bool = 
     warnings: list[str] = []
     try:
         mono = read_monograph_file(Path(path), warnings=warnings)
+        if mono.last_modified and iso_date(mono.last_modified) is None:
+            warnings.append(f"lastModified '{mono.last_modified[:40]}' is not a date: answers will show none")
         if not cut_units:  # `check` only validates
             return FileResult(path, size, mtime_ns, info=info_of(mono), warnings=tuple(warnings))
         lexicon = _default_lexicon()

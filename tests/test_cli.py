@@ -170,3 +170,21 @@ def test_an_argument_that_is_not_utf8_is_answered_as_valid_json():
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["query"] == "kadcyla \ufffd dose" and data["drug"] == "Trastuzumab Emtansine"
+
+
+def test_check_lists_each_drugs_last_modified_date_when_asked(tmp_path: Path):
+    (tmp_path / "kadcyla.md").write_bytes(SEED_FILE.read_bytes())
+    (tmp_path / "undated.md").write_text("---\ntitle: Fictomab\n---\n## Usage\n- Fictional.\n", encoding="utf-8")
+    (tmp_path / "odd-date.md").write_text(
+        "---\ntitle: Oddomab\nlastModified: last spring\n---\n## Usage\n- Fictional.\n", encoding="utf-8"
+    )
+    listed = run("check", "--dates", "--seeds", str(tmp_path))
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines()[:3] == [
+        f"no date     Fictomab               {tmp_path / 'undated.md'}",
+        f"no date     Oddomab                {tmp_path / 'odd-date.md'}",
+        f"2025-09-22  Trastuzumab Emtansine  {tmp_path / 'kadcyla.md'}",
+    ]
+    assert f"WARN {tmp_path / 'odd-date.md'}: lastModified 'last spring' is not a date" in listed.stdout
+    short = run("check", "--seeds", str(tmp_path))
+    assert "2025-09-22" not in short.stdout and len(short.stdout.splitlines()) == 2
