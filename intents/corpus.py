@@ -2,7 +2,7 @@
 
 At ten thousand monographs the full parsed trees would cost gigabytes, so the corpus keeps in memory each
 monograph's names (`MonographInfo`, what finding a drug needs) and its answer units, cut once and LZ4-packed
-(`intents/answers.py`); a full `Monograph` is read again from its file only when units must be cut anew.
+(`intents/units.py`); a full `Monograph` is read again from its file only when units must be cut anew.
 Parsing runs in worker processes when many files need it, and an `IndexCache` (see `intents/cache.py`) lets a
 restart skip files that did not change.
 """
@@ -23,13 +23,13 @@ from threading import Lock
 
 from pydantic import BaseModel, ConfigDict
 
-from intents.answers import build_units, pack_units
 from intents.files import SKIPPED, FileRefused, read_regular_file, scan_folders
 from intents.files import CorpusError as CorpusError  # raised by `load_corpus`; importers find it here
 from intents.lexicon import Lexicon, load_lexicon
 from intents.models import LoadIssue, Monograph
 from intents.parser import MAX_FILE_BYTES, MonographError, parse_monograph
 from intents.text import fold
+from intents.units import build_units, pack_units
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
 
-from intents.answers import Choice, DrugUnits, Unit, build_units, choose, faq_match, topic_of, unpack_units
+from intents.answers import Choice, choose, faq_match, topic_of
 from intents.corpus import Corpus, MonographInfo
 from intents.frames import UNITS
 from intents.lexicon import Lexicon, load_lexicon
@@ -23,6 +23,7 @@ from intents.replies import FAQ_LIST_KEY, LISTING_KEY, Replies
 from intents.resolve import Outcome, Resolution, resolve
 from intents.text import fold
 from intents.topic_decision import TopicDecision, decide
+from intents.units import DrugUnits, Unit, build_units, unpack_units
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,7 @@
 """Reading a message: which drugs it names, which topic and facets it asks about, and what is left over.
 
-The matcher only reads; choosing the part of the monograph that answers is `answers.py`'s job.
+The first stage of the pipeline: the matcher only reads. Deciding the topic is `topic_decision.py`'s job,
+resolving the drug `resolve.py`'s, choosing the part that answers `answers.py`'s.
 """
 
 from __future__ import annotations

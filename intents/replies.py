@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from intents.answers import PATH_SEP, DrugUnits, Unit
 from intents.corpus import Corpus, MonographInfo
 from intents.lexicon import Lexicon
 from intents.models import Kind, Line, Option, Reply
 from intents.names import NameIndex
 from intents.text import fold
+from intents.units import PATH_SEP, DrugUnits, Unit
 
 FAQ_LIST_KEY = "faq"
 LISTING_KEY = "list"

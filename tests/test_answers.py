@@ -179,7 +179,7 @@ def test_any_text_gets_a_sane_reply(seed_engine, text):
 
 
 def test_units_cut_at_indexing_equal_units_cut_on_demand(fiction_engine):
-    from intents.answers import build_units, unpack_units
+    from intents.units import build_units, unpack_units
 
     corpus, lexicon = fiction_engine.corpus, fiction_engine.lexicon
     for drug_id in corpus.entries:

@@ -15,10 +15,10 @@ from telegram.ext import ContextTypes
 from bot.telegram.deeplink import start_link, start_payload
 from bot.telegram.render import MESSAGE_LIMIT, escape, plain_preview, to_html_messages
 from bot.telegram.sending import Responder, with_retry
-from intents.answers import PATH_SEP
 from intents.engine import FAQ_LIST_KEY
 from intents.models import ChatContext, Kind, Reply
 from intents.render import source_note
+from intents.units import PATH_SEP
 
 INLINE_CACHE_SECONDS = 300
 INLINE_MAX_RESULTS = 12
