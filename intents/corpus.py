@@ -187,8 +187,8 @@ def parse_file(path: str, size: int = -1, mtime_ns: int = -1, cut_units: bool = 
         )
     except MonographError as exc:
         return FileResult(path, size, mtime_ns, error=str(exc))
-    except Exception as exc:  # a parser bug must not take the other files down
-        log.exception("unexpected error parsing %s", path)
+    except Exception as exc:  # a parser bug must not take the other files down, nor print a traceback in `check`
+        log.debug("unexpected error parsing %s", path, exc_info=True)
         return FileResult(path, size, mtime_ns, error=f"could not be parsed: {type(exc).__name__}: {exc}")
 
 

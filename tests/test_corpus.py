@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 from pathlib import Path
 
@@ -83,3 +84,16 @@ def test_parsing_falls_back_to_this_process_when_workers_cannot_start(monkeypatc
     corpus = load_corpus([messy_folder])
     assert sorted(m.title for m in corpus.entries.values()) == ["Fictomab", "Trastuzumab Emtansine"]
     assert len(corpus.issues) == 7
+
+
+def test_a_parser_bug_makes_the_file_bad_without_a_traceback(monkeypatch, messy_folder: Path, caplog):
+    import intents.corpus as corpus_module
+
+    def broken(text: str, source: str = "", warnings=None):
+        raise RuntimeError("parser bug")
+
+    monkeypatch.setattr(corpus_module, "parse_monograph", broken)
+    caplog.set_level(logging.INFO)
+    corpus = load_corpus([messy_folder])
+    assert "could not be parsed: RuntimeError: parser bug" in {i.reason for i in corpus.issues}
+    assert not [r for r in caplog.records if r.exc_info]
