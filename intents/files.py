@@ -78,7 +78,7 @@ def _is_monograph_name(name: str) -> bool:
 
 def _look(path: str, name: str, scan: FolderScan, pending: list[str]) -> None:
     """Sort one folder entry: a subfolder to walk, a monograph file to read, something to name, or nothing."""
-    if shown(path) != path:
+    if shown(name) != name:  # the entry's own name: a folder given with such a path is still read
         scan.skipped[shown(path)] = "name is not valid UTF-8: rename it"
         return
     try:

@@ -174,3 +174,18 @@ async def test_a_fifo_dropped_into_a_watched_folder_is_logged_once(folder: Path,
     logged = [r.getMessage() for r in caplog.records if "fifo.md" in r.getMessage()]
     assert logged == [f"skipped monograph {folder / 'fifo.md'}: a FIFO, not a regular file: not read"]
     assert service.reloads == 1 and "3.6 mg/kg" in service.engine.respond("dose of kadcyla?")[0].text
+
+
+def test_names_that_are_not_utf8_are_named_printably(folder: Path, tmp_path: Path):
+    (folder / "caf\udce9.md").write_bytes((folder / "kadcyla.md").read_bytes())
+    odd_top = tmp_path / "seeds-\udcff"
+    odd_top.mkdir()
+    (odd_top / "fictomab.md").write_text("---\ntitle: Fictomab\n---\n## Usage\n- Fictional.\n", encoding="utf-8")
+    corpus = load_corpus([folder, odd_top])
+    assert [(i.file, i.reason) for i in corpus.issues] == [
+        (f"{folder}/caf\\xe9.md", "name is not valid UTF-8: rename it")
+    ]
+    assert sorted(corpus.entries) == ["fictomab", "trastuzumab-emtansine"]  # a folder's own path may be anything
+    printed = io.StringIO()
+    run_check([folder], out=printed)
+    printed.getvalue().encode("utf-8")  # printable: no lone surrogates
