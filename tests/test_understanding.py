@@ -155,3 +155,9 @@ def test_uncovered_subjects_are_mostly_abstained_on(test_split_scores):
     asked = sum(s.questions for s in abstain)
     answered = sum(s.confident for s in abstain)
     assert asked and answered / asked <= 0.15, json.dumps({k: s.confident for k, s in test_split_scores.items()})
+
+
+def test_two_drugs_given_together_as_a_treatment_is_a_combination_question(seed_engine):
+    for text in ("is kadcyla given with pertuzumab for breast cancer", "kadcyla plus docetaxel regimen"):
+        reply = ask(seed_engine, text)
+        assert reply.topic == "combinations" and reply.section == ["Popular Combinations"], text
