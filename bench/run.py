@@ -205,6 +205,8 @@ async def _run_bot(
             app = build_application(settings, EngineService(engine, [corpus]))
         await _post(http, f"{base}/control/push_texts", {"texts": texts, "chats": 100})
         async with app:
+            if app.post_init:  # as run_polling does: drugbot's background work (menus, unit cutting) starts here
+                await app.post_init(app)
             await app.start()
             started = time.perf_counter()
             await app.updater.start_polling(poll_interval=0.0, timeout=1)
@@ -219,6 +221,8 @@ async def _run_bot(
             elapsed = time.perf_counter() - started
             await app.updater.stop()
             await app.stop()
+            if app.post_stop:
+                await app.post_stop(app)
     return len(texts) / elapsed
 
 

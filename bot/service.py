@@ -23,6 +23,9 @@ T = TypeVar("T")
 # Threads share one core's worth of Python (the GIL), so more would not answer faster; enough that a slow
 # question (a huge monograph cut on first use) leaves others to answer the rest meanwhile.
 ENGINE_THREADS = 4
+# Longest message answered on the event loop once no call can be slow (see `EngineService.run`): the name lookup
+# of a question this long takes well under a millisecond, and at most about 10 ms however it is written.
+QUICK_TEXT = 160
 
 Loader = Callable[[Sequence[Path], Engine], Engine]
 
@@ -64,6 +67,7 @@ class EngineService:
         self.stopping = threading.Event()  # set at shutdown: background work ends early
         # engine calls of the front end run here, off the event loop: a slow one never holds up other chats
         self._threads = ThreadPoolExecutor(max_workers=ENGINE_THREADS, thread_name_prefix="engine")
+        self._quick: Engine | None = None  # the engine none of whose calls can be slow, once that is known
         self._tasks: set[asyncio.Task[Any]] = set()
         # the watcher says each problem once: the folder error it last logged, the scan whose reload failed
         self._watch_error: str | None = None
@@ -71,14 +75,34 @@ class EngineService:
         self._failed_scan: list[tuple[str, int, int]] | None = None
 
     async def complete_units(self) -> int:
-        """Cut, in the background, the answer units the current engine still lacks (see `load_engine`)."""
-        from bot.loading import complete_units
-
+        """Cut, in the background, the answer units the current engine still lacks (see `load_engine`); then,
+        if no call on it can be slow any more, let short questions be answered without a thread (see `run`)."""
         engine = self.engine
-        return await asyncio.to_thread(complete_units, engine, self.cache_dir, None, self.stopping)
+        added, quick = await asyncio.to_thread(self._complete_units, engine)
+        if quick:
+            self._quick = engine
+        return added
 
-    async def run(self, work: Callable[..., T], *args: Any) -> T:
-        """`work(*args)` in one of the engine threads (at most ENGINE_THREADS at once; the rest wait their turn)."""
+    def _complete_units(self, engine: Engine) -> tuple[int, bool]:
+        from bot.loading import complete_units, never_slow
+
+        added = complete_units(engine, self.cache_dir, None, self.stopping)
+        return added, never_slow(engine)
+
+    def quick(self, text: str) -> bool:
+        """Whether answering `text` now cannot be slow: the engine's units are all cut, no monograph is huge
+        (`never_slow`), and the message is short."""
+        return self._quick is self.engine and len(text) <= QUICK_TEXT
+
+    async def run(self, work: Callable[..., T], *args: Any, text: str | None = None) -> T:
+        """`work(*args)` in one of the engine threads (at most ENGINE_THREADS at once; the rest wait their turn).
+
+        A call answering `text` that cannot be slow (`quick`) runs at once on the event loop instead: handing it
+        to a thread and back costs about half as much CPU again as the answer, and on a busy machine each
+        hand-off also waits for a free core (bench.run's end-to-end rows).
+        """
+        if text is not None and self.quick(text):
+            return work(*args)
         return await asyncio.get_running_loop().run_in_executor(self._threads, work, *args)
 
     def close(self) -> None:

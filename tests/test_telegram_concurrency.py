@@ -1,8 +1,9 @@
 """Engine calls run off the event loop: a slow question never holds up other chats, and one chat's follow-up
-still reads the context its question left."""
+still reads the context its question left. Calls that cannot be slow skip the thread hand-off."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,34 @@ async def test_a_follow_up_sent_at_once_still_reads_the_questions_context(api, t
         await api.wait_for("sendMessage", count=16)
     follow_ups = [m for m in api.sent if "Side Effects" in m["text"]]
     assert len(follow_ups) == 8 and all(m["text"].startswith("Trastuzumab Emtansine") for m in follow_ups)
+
+
+async def _thread_of(service: EngineService, text: str | None) -> str:
+    """The thread an engine call answering `text` runs in."""
+    return await service.run(lambda: threading.current_thread().name, text=text)
+
+
+async def test_once_nothing_can_be_slow_a_short_question_is_answered_without_a_thread_hand_off(tmp_path):
+    service = EngineService(load_engine([SEEDS], cache_dir=tmp_path), [SEEDS])
+    try:
+        # until the background cutter has checked that no drug is left to cut on first use
+        assert (await _thread_of(service, "dose of kadcyla?")).startswith("engine")
+        await service.complete_units()
+        assert await _thread_of(service, "dose of kadcyla?") == threading.current_thread().name
+        assert await _thread_of(service, "") == threading.current_thread().name  # a button: a part of a drug
+        assert (await _thread_of(service, "kadcyla " * 30)).startswith("engine")  # a long message
+        assert (await _thread_of(service, None)).startswith("engine")  # not an answer to one message
+    finally:
+        service.close()
+
+
+async def test_with_a_huge_monograph_in_the_corpus_every_question_stays_off_the_event_loop(tmp_path):
+    folder = tmp_path / "huge"
+    folder.mkdir()
+    _huge_monograph(folder)
+    service = EngineService(load_engine([SEEDS, folder], cache_dir=tmp_path / "cache"), [SEEDS, folder])
+    try:
+        await service.complete_units()  # every unit is cut, but unpacking the huge one's takes tens of ms
+        assert (await _thread_of(service, "dose of kadcyla?")).startswith("engine")
+    finally:
+        service.close()

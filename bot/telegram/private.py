@@ -45,6 +45,7 @@ class Conversation:
                 message.chat_id,
                 context.chat_data,
                 lambda engine, current, now: engine.part(drug, part, current, now),
+                text="",  # no message to read: a part of a drug
             )
             await self.responder.send_reply(message, reply, quote=message.chat.type != ChatType.PRIVATE)
             return
@@ -120,5 +121,6 @@ class Conversation:
             (lambda engine, current, now: engine.part(drug, part, current, now))
             if press.action == "part"
             else (lambda engine, current, now: engine.pick(drug, current, now)),
+            text="",  # no message to read: a part of a drug
         )
         await self.responder.send_reply(message, reply, quote=False)

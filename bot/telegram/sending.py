@@ -145,21 +145,26 @@ class Responder:
         while len(self._answered) > ANSWERED_KEPT:
             self._answered.popitem(last=False)
 
-    async def converse(self, chat_id: int | None, chat_data: dict[Any, Any] | None, call: EngineCall) -> Reply:
-        """Run `call(engine, the chat's context, now)` in an engine thread and keep the context it returns.
+    async def converse(
+        self, chat_id: int | None, chat_data: dict[Any, Any] | None, call: EngineCall, text: str | None = None
+    ) -> Reply:
+        """Run `call(engine, the chat's context, now)` (in an engine thread unless it cannot be slow: see
+        `EngineService.run`) and keep the context it returns. `text` is the message it reads ("" for a button).
 
         One call at a time per chat, so a follow-up sent right after a question reads the context the question
         left; other chats' calls run meanwhile.
         """
         engine = self.service.engine
         async with self._turns.turn(chat_id):
-            reply, context = await self.service.run(call, engine, chat_context(chat_data), time.time())
+            reply, context = await self.service.run(call, engine, chat_context(chat_data), time.time(), text=text)
             keep_context(chat_data, context)
         self.service.count(reply)
         return reply
 
     async def ask(self, text: str, chat_id: int | None, chat_data: dict[Any, Any] | None) -> Reply:
-        return await self.converse(chat_id, chat_data, lambda engine, context, now: engine.respond(text, context, now))
+        return await self.converse(
+            chat_id, chat_data, lambda engine, context, now: engine.respond(text, context, now), text
+        )
 
     async def send_reply(self, message: Message, reply: Reply, quote: bool) -> int | None:
         """Send a reply as one or more HTML messages; the buttons go with the last one. Returns the id of the
