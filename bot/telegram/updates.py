@@ -5,10 +5,11 @@ and polling retries the same batch forever. Here each update is parsed alone: on
 replaced by an empty `SkippedUpdate` carrying its id, so the offset moves past it and later updates are answered.
 
 PTB confirms a batch (asks for offset = last id + 1) as soon as it is queued, long before it is answered. So
-every update is written to the state journal when it is queued; `DurableApplication` marks it done when its
-handling ends, and on start queues again those a crash interrupted. An update Telegram delivers a second time
-(its confirmation was lost in the crash) is recognised by its id and dropped, so nothing is answered twice
-(except one whose reply was sent in the instant before the crash, before it could be marked done).
+every update is written to the state journal before it is queued (a polled batch in one transaction, a webhook's
+update on its own); `DurableApplication` marks it done when its handling ends, and on start queues again those a
+crash interrupted. An update Telegram delivers a second time (its confirmation was lost in the crash) is
+recognised by its id and dropped, so nothing is answered twice (except one whose reply was sent in the instant
+before the crash, before it could be marked done).
 """
 
 from __future__ import annotations
@@ -58,16 +59,20 @@ class UpdateJournal:
 
     def __init__(self, store: StateStore) -> None:
         self.store = store
-        self._raw: dict[int, dict[str, Any]] = {}  # polled updates' JSON, so queueing needs no re-serialising
+        self._polled: dict[int, bool] = {}  # polled updates journalled but not yet queued: whether each is new
 
-    def polled(self, update_id: int, raw: dict[str, Any]) -> None:
-        self._raw[update_id] = raw
+    def polled(self, updates: Sequence[tuple[int, dict[str, Any]]]) -> None:
+        """Journal a getUpdates batch in one transaction (one commit per batch, not per update), before PTB
+        queues it and so before it confirms the batch to Telegram."""
+        bodies = [(update_id, json.dumps(raw, ensure_ascii=False, separators=(",", ":"))) for update_id, raw in updates]
+        self._polled.update(zip((update_id for update_id, _ in updates), self.store.receive(bodies), strict=True))
 
     def accept(self, update: Update) -> bool:
-        """Journal an update about to be queued; False when it was received before (drop it)."""
-        raw = self._raw.pop(update.update_id, None)
-        body = json.dumps(raw, ensure_ascii=False, separators=(",", ":")) if raw is not None else update.to_json()
-        (fresh,) = self.store.receive([(update.update_id, body)])
+        """Journal an update about to be queued (a polled one already is); False when it was received before
+        (drop it)."""
+        fresh = self._polled.pop(update.update_id, None)
+        if fresh is None:  # a webhook's update, journalled here before Telegram gets its "200 OK"
+            (fresh,) = self.store.receive([(update.update_id, update.to_json())])
         if not fresh:
             log.info("update %d was received before a restart: not handled twice", update.update_id)
         return fresh
@@ -155,13 +160,16 @@ class JournalBot(ExtBot[Any]):
             log.error("getUpdates answered something that is not a list: %.300r", result)
             return ()
         updates = []
+        journalled = []
         for raw in result:
             update = parse_update(raw, self)
             if update is None:
                 continue
-            if self._journal is not None and not isinstance(update, SkippedUpdate):
-                self._journal.polled(update.update_id, raw)
+            if not isinstance(update, SkippedUpdate):
+                journalled.append((update.update_id, raw))
             updates.append(update)
+        if self._journal is not None and journalled:
+            self._journal.polled(journalled)
         return tuple(updates)
 
 
