@@ -95,8 +95,8 @@ def run_child(args: list[str], timeout: float) -> tuple[dict[str, Any] | None, s
 def child_messages(corpus: str, questions: str, count: int, seed: int) -> dict[str, Any]:
     """In a child process: `count` generated messages through the engine on `corpus`."""
     from bench.fuzz_inputs import conversations
-    from bot.loading import load_engine
-    from intents.models import ChatContext
+    from intents.answering.models import ChatContext
+    from intents.assembly import load_engine
     from tests.fuzzcheck import banned_texts, reply_problem
 
     engine = load_engine([Path(corpus)], cache_dir=OUT / "fuzz-cache")
@@ -255,7 +255,7 @@ def output_problem(out: bytes, forbidden: set[str], banned: set[str]) -> str | N
 
 def campaign_jsonl(quick: bool, work: Path) -> Result:
     from bench.fuzz_inputs import jsonl_line
-    from intents.corpus import load_corpus
+    from intents.library.corpus import load_corpus
     from tests.fuzzcheck import banned_texts
 
     count = 300 if quick else 1200

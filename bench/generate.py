@@ -16,9 +16,9 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from intents.lexicon import load_lexicon
-from intents.names import max_typos
-from intents.text import fold
+from intents.common.text import fold
+from intents.language.lexicon import load_lexicon
+from intents.library.names import max_typos
 
 ONSETS = [
     "b",
@@ -373,8 +373,8 @@ STYLES = [
 
 def make_questions(drugs: list[Drug], count: int, seed: int = 11) -> list[dict[str, object]]:
     """Questions with the expected drug (title, or None) and topic; typos only where they stay unambiguous."""
-    from intents.corpus import MonographInfo
-    from intents.names import NameIndex
+    from intents.library.corpus import MonographInfo
+    from intents.library.names import NameIndex
 
     rng = random.Random(seed)
     lexicon = load_lexicon()

@@ -19,11 +19,11 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
-from intents.corpus import load_corpus
-from intents.lexicon import Lexicon, load_lexicon
-from intents.matcher import match
-from intents.models import Monograph
-from intents.names import NameIndex
+from intents.language.lexicon import Lexicon, load_lexicon
+from intents.library.corpus import load_corpus
+from intents.library.models import Monograph
+from intents.library.names import NameIndex
+from intents.understanding.matcher import match
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,4 +1,4 @@
-"""The project's labelled question corpus (`intents/data/questions/`) and the monographs to ask it against.
+"""The project's labelled question corpus (`intents/language/questions/`) and the monographs to ask it against.
 
 Each file is one writing batch; a batch lies wholly in one split (train, dev or test), chosen from a hash of
 its name, so paraphrases of one question never sit on two sides. The drugs the questions ask about get
@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.generate import Drug, monograph_text
-from intents.text import fold
+from intents.common.text import fold
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTIONS_DIR = ROOT / "intents" / "data" / "questions"
+QUESTIONS_DIR = ROOT / "intents" / "language" / "questions"
 CORPUS_DIR = ROOT / "bench" / "out" / "question-corpus"
 SPLITS = ("train", "dev", "test")
 

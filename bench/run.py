@@ -83,8 +83,8 @@ def disk_mb(folder: Path) -> float:
 def phase_cold(corpus: Path, cache: Path) -> dict[str, Any]:
     """Empty cache: time until the engine serves (files parsed, names indexed, as the bot starts), then until
     every monograph's answer units are cut and cached (the bot does this in the background meanwhile)."""
-    from bot.loading import complete_units, load_engine
     from bot.progress import ConsoleProgress
+    from intents.assembly import complete_units, load_engine
 
     started = time.perf_counter()
     engine = load_engine(
@@ -102,7 +102,7 @@ def phase_cold(corpus: Path, cache: Path) -> dict[str, Any]:
 
 
 def phase_warm(corpus: Path, cache: Path) -> dict[str, Any]:
-    from bot.loading import load_engine
+    from intents.assembly import load_engine
 
     started = time.perf_counter()
     engine = load_engine([corpus], cache_dir=cache)
@@ -112,7 +112,7 @@ def phase_warm(corpus: Path, cache: Path) -> dict[str, Any]:
 
 
 def phase_questions(corpus: Path, cache: Path, questions: Path) -> dict[str, Any]:
-    from bot.loading import load_engine
+    from intents.assembly import load_engine
 
     engine = load_engine([corpus], cache_dir=cache)
     cases = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines()]
@@ -145,7 +145,7 @@ def phase_questions(corpus: Path, cache: Path, questions: Path) -> dict[str, Any
 
 
 def phase_check(corpus: Path) -> dict[str, Any]:
-    from intents.corpus import load_corpus
+    from intents.library.corpus import load_corpus
 
     started = time.perf_counter()
     corpus_ = load_corpus([corpus], cut_units=False)
@@ -168,10 +168,10 @@ async def _run_bot(
     from telegram import Update
     from telegram.ext import ApplicationBuilder, MessageHandler, filters
 
-    from bot.loading import load_engine
     from bot.service import EngineService
     from bot.settings import Settings
     from bot.telegram.app import build_application
+    from intents.assembly import load_engine
 
     token = "123456:BENCH"
     async with aiohttp.ClientSession() as http:

@@ -19,12 +19,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from bench.questions import ROOT, Question, load_questions, title_of, write_question_corpus
-from intents import topic_decision
-from intents.corpus import load_corpus
+from intents.answering.models import Kind
+from intents.common.text import fold
 from intents.engine import Engine, Trace
-from intents.lexicon import load_lexicon
-from intents.models import Kind
-from intents.text import fold
+from intents.language.lexicon import load_lexicon
+from intents.library.corpus import load_corpus
+from intents.understanding import topic_decision
 
 OUT = ROOT / "bench" / "out"
 CONFIDENT = (Kind.FAQ, Kind.SECTION)

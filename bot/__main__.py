@@ -20,10 +20,10 @@ from bot.cli import (
     run_check,
     skipped_summary,
 )
-from bot.loading import cache_dir_from, load_engine
+from bot.paths import cache_dir_from
 from bot.progress import ConsoleProgress
 from bot.settings import SettingsError, load_settings
-from intents.corpus import CorpusError
+from intents import CorpusError, load_engine
 
 log = logging.getLogger("bot")
 
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             ask_batch(engine, read_lines(sys.stdin.buffer), sys.stdout)
             return 0
         if args.explain:
-            from intents.explain import format_trace
+            from intents import format_trace
 
             trace = engine.explain(question)
             print(format_trace(trace))

@@ -11,13 +11,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from bot.loading import require_monographs
 from bot.progress import ConsoleProgress
-from intents.corpus import Corpus, load_corpus
-from intents.engine import Engine
-from intents.lexicon import Lexicon
-from intents.models import ChatContext, Reply
-from intents.render import with_source
+from intents import ChatContext, Corpus, Engine, Lexicon, Reply, load_corpus, require_monographs, with_source
 
 EXIT_OK, EXIT_BAD_FILES, EXIT_USAGE = 0, 1, 2
 MAX_LINE_BYTES = 64 * 1024  # an `ask --jsonl` line longer than this is answered with an error, not read whole

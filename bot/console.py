@@ -17,9 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.cli import reply_for_console
-from intents.cache import default_cache_dir
-from intents.engine import FAQ_LIST_KEY, LISTING_KEY, Engine
-from intents.models import ChatContext, Option, Reply
+from intents import FAQ_LIST_KEY, LISTING_KEY, ChatContext, Engine, Option, Reply, default_cache_dir
 
 QUIT = ("/quit", "/exit", "quit", "exit")
 HISTORY_LENGTH = 1000

@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from intents.corpus import CorpusError, stat_files
-from intents.engine import Engine
-from intents.models import LoadIssue, Reply
+from intents import CorpusError, Engine, LoadIssue, Reply, stat_files
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +82,7 @@ class EngineService:
         return added
 
     def _complete_units(self, engine: Engine) -> tuple[int, bool]:
-        from bot.loading import complete_units, never_slow
+        from intents import complete_units, never_slow
 
         added = complete_units(engine, self.cache_dir, None, self.stopping)
         return added, never_slow(engine)
@@ -115,7 +113,7 @@ class EngineService:
             self.answered[reply.kind.value] += 1
 
     def _load(self, folders: Sequence[Path], current: Engine) -> Engine:
-        from bot.loading import load_engine
+        from intents import load_engine
 
         corpus = current.corpus
         return load_engine(

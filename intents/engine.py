@@ -12,24 +12,25 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
 
-from intents.answers import Choice, choose, faq_match, topic_of
-from intents.corpus import Corpus, MonographInfo
-from intents.frames import UNITS
-from intents.lexicon import Lexicon, load_lexicon
-from intents.matcher import Intent, match
-from intents.models import ChatContext, Kind, Line, Reply
-from intents.names import NameIndex
-from intents.replies import FAQ_LIST_KEY, LISTING_KEY, Replies
-from intents.resolve import Outcome, Resolution, resolve
-from intents.text import fold
-from intents.topic_decision import TopicDecision, decide
-from intents.units import DrugUnits, Unit, build_units, unpack_units
+from intents.answering.models import ChatContext, Kind, Reply
+from intents.answering.parts import Choice, choose, faq_match, topic_of
+from intents.answering.replies import FAQ_LIST_KEY, LISTING_KEY, Replies
+from intents.answering.resolve import Outcome, Resolution, resolve
+from intents.common.text import fold
+from intents.language.lexicon import Lexicon, load_lexicon
+from intents.library.corpus import Corpus, MonographInfo
+from intents.library.models import Line
+from intents.library.names import NameIndex
+from intents.library.units import DrugUnits, Unit, build_units, unpack_units
+from intents.understanding.matcher import Intent, match
+from intents.understanding.topic_decision import TopicDecision, decide
 
 log = logging.getLogger(__name__)
 
 CONTEXT_TTL_SECONDS = 30 * 60
 UNIT_CACHE_SIZE = 512
-MEASURE_WORDS = frozenset(UNITS | {"kg", "m2", "mg/m2", "mg/kg", "kilo", "kilos", "pounds", "lbs", "hours", "days"})
+# weights and times: how an answer is written, like the lexicon's dose units ("3.6 mg/kg every 3 weeks")
+MEASURE_WORDS = frozenset({"kg", "m2", "mg/m2", "mg/kg", "kilo", "kilos", "pounds", "lbs", "hours", "days"})
 QUESTION_WORDS = {"how", "what", "when", "which", "who", "why", "where", "is", "are", "can", "does", "do"}
 __all__ = ["FAQ_LIST_KEY", "LISTING_KEY", "Engine", "Trace"]
 
@@ -257,7 +258,7 @@ class Engine:
             and w.split()[0] not in QUESTION_WORDS
             and w not in self.lexicon.filler
             and w not in covered
-            and not _is_measure(w)
+            and not _is_measure(w, self.lexicon)
         ]
         if others and all(n in choice.unmatched for n in other_names):
             missing += [o.title for o in others]
@@ -310,8 +311,8 @@ class Engine:
     # --- context -------------------------------------------------------------------------------------
 
     def _next_context(self, reply: Reply, context: ChatContext, text: str, now: float) -> ChatContext:
-        if reply.kind in (Kind.FAQ, Kind.SECTION, Kind.LISTING) and reply.drug_id:
-            return ChatContext(drug_id=reply.drug_id, topic=reply.topic, updated_at=now)
+        if reply.sourced and reply.drug_id:
+            return ChatContext(drug_id=reply.drug_id, updated_at=now)
         if reply.kind in (Kind.CLARIFY, Kind.UNKNOWN):
             return ChatContext(pending=text[:1000] or context.pending, updated_at=now)
         if reply.kind == Kind.REFUSE:
@@ -319,9 +320,9 @@ class Engine:
         return context
 
 
-def _is_measure(word: str) -> bool:
+def _is_measure(word: str, lexicon: Lexicon) -> bool:
     """Numbers and units ("kg" of "3.6 mg/kg") are how an answer is written, never a subject it could miss."""
-    return any(c.isdigit() for c in word) or word in MEASURE_WORDS
+    return any(c.isdigit() for c in word) or word in MEASURE_WORDS or word in lexicon.dose_units
 
 
 def _beside_found(intent: Intent, unmatched: list[str]) -> set[str]:

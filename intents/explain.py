@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from intents.engine import Trace
-from intents.topic_decision import THRESHOLD
+from intents.understanding.topic_decision import THRESHOLD
 
 TOP_PROBABILITIES = 6
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from intents.corpus import load_corpus
 from intents.engine import Engine
-from intents.lexicon import Lexicon, load_lexicon
+from intents.language.lexicon import Lexicon, load_lexicon
+from intents.library.corpus import load_corpus
 from tests.fakebotapi import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[1]

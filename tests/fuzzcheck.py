@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from bot.telegram.render import MESSAGE_LIMIT, to_html_messages
-from intents.corpus import Corpus
-from intents.models import Kind, Monograph, Reply, Section
-from intents.text import fold
+from intents.answering.models import Kind, Reply
+from intents.common.text import fold
+from intents.library.corpus import Corpus
+from intents.library.models import Monograph, Section
 from tests.fakebotapi import ApiError, parse_html, utf16_len
 
 SERVED_KINDS = (Kind.FAQ, Kind.SECTION, Kind.LISTING)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from telegram import Update
 
-from bot.loading import load_engine
 from bot.service import EngineService
 from bot.settings import Settings
 from bot.telegram.app import build_application
+from intents.assembly import load_engine
 from tests.conftest import FICTIONAL, SEEDS
 from tests.fakebotapi import FakeBotApi
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intents.models import Kind
+from intents.answering.models import Kind
 from tests.conftest import ask
 
 
@@ -179,7 +179,7 @@ def test_any_text_gets_a_sane_reply(seed_engine, text):
 
 
 def test_units_cut_at_indexing_equal_units_cut_on_demand(fiction_engine):
-    from intents.units import build_units, unpack_units
+    from intents.library.units import build_units, unpack_units
 
     corpus, lexicon = fiction_engine.corpus, fiction_engine.lexicon
     for drug_id in corpus.entries:
@@ -209,8 +209,8 @@ def test_question_words_are_never_reported_missing(seed_engine):
 def test_interaction_with_a_banned_drug_never_serves_the_banned_text(tmp_path, lexicon):
     import shutil
 
-    from intents.corpus import load_corpus
     from intents.engine import Engine
+    from intents.library.corpus import load_corpus
     from tests.conftest import SEED_FILE
 
     shutil.copy(SEED_FILE, tmp_path / "kadcyla.md")

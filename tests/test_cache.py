@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-import intents.corpus
-import intents.files
-from bot.loading import load_engine
-from intents.cache import CACHE_FORMAT, MAGIC, IndexCache
+import intents.library.corpus
+import intents.library.files
+from intents.assembly import load_engine
+from intents.library.cache import CACHE_FORMAT, MAGIC, IndexCache
 from tests.conftest import FICTIONAL
 
 NEW = "---\ntitle: Newamab\nfaqs: []\n---\n## Usage\n\n- Fictional newamab usage.\n"
@@ -34,13 +34,13 @@ def folder(kadcyla_folder: Path) -> Path:
 def parses(monkeypatch) -> list[str]:
     """The files parsed from disk (not taken from the cache) during the test."""
     seen: list[str] = []
-    original = intents.corpus.parse_file
+    original = intents.library.corpus.parse_file
 
     def counting(path: str, *args):
         seen.append(Path(path).name)
         return original(path, *args)
 
-    monkeypatch.setattr(intents.corpus, "parse_file", counting)
+    monkeypatch.setattr(intents.library.corpus, "parse_file", counting)
     return seen
 
 
@@ -124,7 +124,7 @@ def test_damaged_cache_is_rebuilt_with_one_log_line_never_served(folder, tmp_pat
     (path,) = cache.glob("index-*.cache")
     path.write_bytes(damage(path.read_bytes()))
     parses.clear()
-    caplog.set_level(logging.INFO, logger="intents.cache")
+    caplog.set_level(logging.INFO, logger="intents.library.cache")
     engine = load_engine([folder], cache_dir=cache)
     assert len(parses) == 4
     assert "3.6 mg/kg" in engine.respond("dose of kadcyla?")[0].text
@@ -169,7 +169,7 @@ def test_a_folder_or_fifo_in_place_of_the_cache_never_stops_start_up(folder, tmp
     cache = tmp_path / "cache"
     path = IndexCache.for_folders([folder], cache).path
     path.mkdir(parents=True)
-    caplog.set_level(logging.INFO, logger="intents.cache")
+    caplog.set_level(logging.INFO, logger="intents.library.cache")
     assert len(load_engine([folder], cache_dir=cache).corpus) == 4
     assert len(load_engine([folder], cache_dir=cache).corpus) == 4
     assert [r.message for r in caplog.records] == [  # once, not at every start or reload
@@ -191,7 +191,7 @@ def test_an_unreadable_cache_is_rebuilt(folder, tmp_path, parses, monkeypatch):
             raise PermissionError(13, "Permission denied", str(name))
         return real(name, flags, *args)
 
-    monkeypatch.setattr(intents.files.os, "open", denied)
+    monkeypatch.setattr(intents.library.files.os, "open", denied)
     parses.clear()
     assert len(load_engine([folder], cache_dir=cache).corpus) == 4
     assert len(parses) == 4
@@ -217,7 +217,7 @@ def test_unwritable_cache_folder_is_only_a_warning(folder, tmp_path):
 
 
 def test_deferred_units_serve_at_once_and_are_cut_in_the_background(folder, tmp_path, parses):
-    from bot.loading import complete_units
+    from intents.assembly import complete_units
 
     cache = tmp_path / "cache"
     engine = load_engine([folder], cache_dir=cache, defer_units=True)
@@ -236,7 +236,7 @@ def test_deferred_units_serve_at_once_and_are_cut_in_the_background(folder, tmp_
 def test_background_cutting_stops_when_asked(folder, tmp_path):
     import threading
 
-    from bot.loading import complete_units
+    from intents.assembly import complete_units
 
     engine = load_engine([folder], defer_units=True)
     stop = threading.Event()

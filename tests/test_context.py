@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from intents.models import ChatContext, Kind
+from intents.answering.models import ChatContext, Kind
 
 
 def test_follow_up_uses_the_last_drug(seed_engine):

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from intents.corpus import CorpusError, load_corpus
-from intents.parser import MAX_FILE_BYTES
+from intents.library.corpus import CorpusError, load_corpus
+from intents.library.parser import MAX_FILE_BYTES
 from tests.conftest import FICTIONAL, SEED_FILE
 
 GOOD = "---\ntitle: {title}\nis_banned: false\nfaqs: []\n---\n## Usage\n\n- Fictional {title} usage.\n"
@@ -66,7 +66,7 @@ def test_banned_monographs_load_but_are_not_served():
 def test_parsing_falls_back_to_this_process_when_workers_cannot_start(monkeypatch, messy_folder: Path):
     from concurrent.futures.process import BrokenProcessPool
 
-    import intents.corpus as corpus_module
+    import intents.library.corpus as corpus_module
 
     class BrokenPool:
         def __init__(self, *args, **kwargs) -> None:
@@ -87,7 +87,7 @@ def test_parsing_falls_back_to_this_process_when_workers_cannot_start(monkeypatc
 
 
 def test_a_parser_bug_makes_the_file_bad_without_a_traceback(monkeypatch, messy_folder: Path, caplog):
-    import intents.corpus as corpus_module
+    import intents.library.corpus as corpus_module
 
     def broken(text: str, source: str = "", warnings=None):
         raise RuntimeError("parser bug")

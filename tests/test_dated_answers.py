@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from intents.corpus import load_corpus
+from intents.answering.render import with_source
 from intents.engine import Engine
-from intents.render import with_source
+from intents.library.corpus import load_corpus
 from tests.conftest import FICTIONAL, SEEDS
 from tests.telegram_harness import ADMIN, running_bot
 from tests.test_cli import run

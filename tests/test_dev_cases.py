@@ -8,8 +8,8 @@ import json
 import pytest
 
 from bot.cli import ask_batch
-from intents.corpus import load_corpus
 from intents.engine import Engine
+from intents.library.corpus import load_corpus
 from tests.conftest import SEEDS, SHARED, STUBS
 
 CASES_FILE = SHARED / "eval" / "dev_cases.jsonl"

@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from bot.loading import load_engine
+from intents.assembly import load_engine
+from intents.common.text import stem
 from intents.engine import Engine
-from intents.text import stem
 from tests.conftest import FICTIONAL, SEEDS
 
 T = TypeVar("T")

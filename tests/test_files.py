@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-import intents.files
+import intents.library.files
 from bot.cli import run_check
-from bot.loading import load_engine
 from bot.service import EngineService
-from intents.corpus import CorpusError, load_corpus, read_monograph_file
-from intents.parser import MonographError
+from intents.assembly import load_engine
+from intents.library.corpus import CorpusError, load_corpus, read_monograph_file
+from intents.library.parser import MonographError
 from tests.test_cli import run
 
 
@@ -104,7 +104,7 @@ def unreadable(monkeypatch) -> set[str]:
             raise PermissionError(13, "Permission denied", str(path))
         return real(path)
 
-    monkeypatch.setattr(intents.files.os, "scandir", scandir)
+    monkeypatch.setattr(intents.library.files.os, "scandir", scandir)
     return denied
 
 
@@ -131,7 +131,7 @@ def test_an_unreadable_file_is_named(folder: Path, monkeypatch):
         return real(path, flags, *args)
 
     (folder / "other.md").write_text("---\ntitle: Fictomab\n---\n## Usage\n- Fictional.\n", encoding="utf-8")
-    monkeypatch.setattr(intents.files.os, "open", denied)
+    monkeypatch.setattr(intents.library.files.os, "open", denied)
     assert reasons(load_corpus([folder])) == {"kadcyla.md": "cannot be read: Permission denied"}
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import run_check
-from intents.corpus import load_corpus
-from intents.front_matter import MAX_NAME_CHARS
-from intents.parser import MonographError, parse_monograph
+from intents.library.corpus import load_corpus
+from intents.library.front_matter import MAX_NAME_CHARS
+from intents.library.parser import MonographError, parse_monograph
 
 BODY = "## Usage\n\n- Fictional usage.\n"
 

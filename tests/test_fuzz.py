@@ -24,10 +24,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.cli import run_check
-from intents.corpus import Corpus, load_corpus
+from intents.answering.models import ChatContext, Reply
 from intents.engine import Engine
-from intents.lexicon import Lexicon
-from intents.models import ChatContext, Reply
+from intents.language.lexicon import Lexicon
+from intents.library.corpus import Corpus, load_corpus
 from tests.conftest import FICTIONAL, SEEDS, STUBS
 from tests.fakebotapi import BOT_USERNAME, FakeBotApi
 from tests.fuzzcheck import banned_texts, reply_problem

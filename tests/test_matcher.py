@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intents.matcher import match
+from intents.understanding.matcher import match
 from tests.conftest import FIXTURES, ask
 
 

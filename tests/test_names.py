@@ -7,14 +7,14 @@ import string
 
 import pytest
 
-import intents.names as names_module
-from intents.corpus import load_corpus
+import intents.library.names as names_module
+from intents.common.text import fold, tokens
 from intents.engine import Engine
-from intents.matcher import match
-from intents.models import Monograph
-from intents.names import MAX_TYPO_PROBES, NameIndex, ProbeBudget, probe_count, probes
-from intents.text import fold, tokens
-from intents.typed_names import unglue
+from intents.library.corpus import load_corpus
+from intents.library.models import Monograph
+from intents.library.names import MAX_TYPO_PROBES, NameIndex, ProbeBudget, probe_count, probes
+from intents.understanding.matcher import match
+from intents.understanding.typed_names import unglue
 from tests.conftest import FICTIONAL, FIXTURES, SEEDS, STUBS, ask
 
 KADCYLA = ("trastuzumab-emtansine",)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from intents.parser import MonographError, clean_answer, clean_description, clean_question, parse_monograph
+from intents.library.parser import MonographError, clean_answer, clean_description, clean_question, parse_monograph
 from tests.conftest import SEED_FILE
 
 
@@ -127,9 +127,9 @@ def test_broken_files_raise_a_reason(text, reason):
 
 
 def test_deeply_nested_bullets_are_kept_without_recursion_errors(tmp_path):
-    from intents.corpus import load_corpus
     from intents.engine import Engine
-    from intents.lexicon import load_lexicon
+    from intents.language.lexicon import load_lexicon
+    from intents.library.corpus import load_corpus
 
     bullets = "".join(f"{'  ' * i}- Fictomab level {i} note.\n" for i in range(1_200))
     (tmp_path / "deep.md").write_text(f"---\ntitle: Fictomab\n---\n## Dosage\n\n{bullets}", encoding="utf-8")
@@ -140,8 +140,8 @@ def test_deeply_nested_bullets_are_kept_without_recursion_errors(tmp_path):
 
 
 def test_many_brand_names_are_deduplicated_in_linear_time(monkeypatch):
-    import intents.parser
-    from intents.text import fold
+    import intents.library.parser
+    from intents.common.text import fold
 
     calls = 0
 
@@ -150,7 +150,7 @@ def test_many_brand_names_are_deduplicated_in_linear_time(monkeypatch):
         calls += 1
         return fold(text)
 
-    monkeypatch.setattr(intents.parser, "fold", counting_fold)
+    monkeypatch.setattr(intents.library.parser, "fold", counting_fold)
     brands = ", ".join(f"Brand{i:04d}" for i in range(2_000))
     mono = parse_monograph(f"---\ntitle: Fictomab\n---\n## Alternate Names\n- **Brand Names:** {brands}, Brand0001\n")
     assert len(mono.brands) == 2_000 and len(mono.names) == 2_001

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.loading import load_engine
 from bot.service import EngineService
+from intents.assembly import load_engine
 
 NEW = "---\ntitle: Newamab\nfaqs: []\n---\n## Usage\n\n- Fictional newamab usage.\n"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.loading import load_engine
 from bot.service import EngineService
+from intents.assembly import load_engine
 from tests.conftest import SEEDS
 from tests.telegram_harness import running_bot
 

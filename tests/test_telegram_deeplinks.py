@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from bot.telegram.deeplink import read_payload, start_payload
-from intents.models import Kind, Reply
+from intents.answering.models import Kind, Reply
 from tests.fakebotapi import BOT_USERNAME
 from tests.telegram_harness import running_bot
 

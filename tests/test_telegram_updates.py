@@ -7,9 +7,9 @@ import socket
 
 import aiohttp
 
-from bot.loading import load_engine
 from bot.service import EngineService
 from bot.telegram.app import build_application
+from intents.assembly import load_engine
 from tests.conftest import SEEDS
 from tests.telegram_harness import make_settings, running_bot
 

@@ -1,4 +1,4 @@
-"""Regenerate intents/data/english_words.txt from wordfreq (a dev-only tool: `pip install wordfreq`).
+"""Regenerate intents/language/vocabulary/english_words.txt from wordfreq (a dev-only tool: `pip install wordfreq`).
 
 The list tells the matcher which words are ordinary English, so typo matching never turns them into drug names.
 """
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from wordfreq import top_n_list
 
-OUT = Path(__file__).resolve().parents[1] / "intents" / "data" / "english_words.txt"
+OUT = Path(__file__).resolve().parents[1] / "intents" / "language" / "vocabulary" / "english_words.txt"
 HEADER = """\
 # The 40,000 most frequent English words (letters only), from wordfreq 3 (CC BY-SA 4.0, by Robyn Speer).
 # Regenerate with tools/make_english_words.py. The matcher never fuzzy-matches these to a drug name

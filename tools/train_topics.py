@@ -1,4 +1,4 @@
-"""Train the topic classifier on the train split of the question corpus and write `intents/data/topic_model.json`.
+"""Train the topic classifier on the train split of the question corpus; write `intents/language/model/`.
 
     python -m pip install -e ".[train]"
     python -m tools.train_topics            # deterministic: same questions and data files, same weights
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from bench.questions import QUESTIONS_DIR, Question, load_questions, question_files, write_question_corpus
-from intents.classifier import (
+from intents.language.classifier import (
     MODEL_FILE,
     STRONG,
     STRONG_PREFIXES,
@@ -24,11 +24,11 @@ from intents.classifier import (
     TopicModel,
     training_fingerprint,
 )
-from intents.corpus import load_corpus
-from intents.lexicon import DATA_DIR, Lexicon, load_lexicon
-from intents.matcher import match
-from intents.names import NameIndex
-from intents.topic_decision import read_features
+from intents.language.lexicon import VOCABULARY_DIR, Lexicon, load_lexicon
+from intents.library.corpus import load_corpus
+from intents.library.names import NameIndex
+from intents.understanding.matcher import match
+from intents.understanding.topic_decision import read_features
 
 C = 3.0  # inverse regularisation, chosen on the dev split
 PRUNE = 0.02  # weights smaller than this change no decision and are not shipped
@@ -36,7 +36,7 @@ FINGERPRINT_FILES = ("topics.yaml", "frames.yaml", "stopwords.txt", "smalltalk.y
 
 
 def fingerprint() -> str:
-    return training_fingerprint(question_files("train"), [DATA_DIR / n for n in FINGERPRINT_FILES])
+    return training_fingerprint(question_files("train"), [VOCABULARY_DIR / n for n in FINGERPRINT_FILES])
 
 
 def labels(question: Question) -> list[tuple[str, float]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from intents.models import Kind, Reply
+from intents import Reply
 
 CHATS_KEPT = 4096
 ANSWERS_KEPT_PER_CHAT = 64
@@ -17,7 +17,7 @@ ANSWERS_KEPT_PER_CHAT = 64
 
 def answer_key(reply: Reply) -> tuple[str, str] | None:
     """What makes two answers the same: the monograph and the part of it; None for other replies."""
-    if reply.kind in (Kind.FAQ, Kind.SECTION, Kind.LISTING) and reply.drug_id and reply.part:
+    if reply.sourced and reply.drug_id and reply.part:
         return reply.drug_id, reply.part
     return None
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from intents.models import Reply
+from intents import Reply
 
 MAX_PAYLOAD = 64
 

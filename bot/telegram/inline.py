@@ -15,10 +15,7 @@ from telegram.ext import ContextTypes
 from bot.telegram.deeplink import start_link, start_payload
 from bot.telegram.render import MESSAGE_LIMIT, escape, plain_preview, to_html_messages
 from bot.telegram.sending import Responder, with_retry
-from intents.engine import FAQ_LIST_KEY
-from intents.models import ChatContext, Kind, Reply
-from intents.render import source_note
-from intents.units import PATH_SEP
+from intents import FAQ_LIST_KEY, PATH_SEP, ChatContext, Kind, Reply, source_note
 
 INLINE_CACHE_SECONDS = 300
 INLINE_MAX_RESULTS = 12
@@ -51,7 +48,7 @@ class Inline:
         if query:
             reply, _ = engine.respond(query)
             self.service.count(reply)
-            if reply.kind in (Kind.FAQ, Kind.SECTION, Kind.LISTING) and reply.drug_id:
+            if reply.sourced and reply.drug_id:
                 direct = reply
                 replies.append(reply)
                 for option in reply.options:

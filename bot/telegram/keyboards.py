@@ -19,11 +19,7 @@ from typing import Any, Literal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram.render import escape
-from intents.corpus import MonographInfo
-from intents.engine import FAQ_LIST_KEY, LISTING_KEY
-from intents.lexicon import Lexicon
-from intents.models import Option, Reply
-from intents.render import human_date
+from intents import FAQ_LIST_KEY, LISTING_KEY, Lexicon, MonographInfo, Option, Reply, human_date
 
 MAX_DATA_BYTES = 64
 BUTTON_TEXT = 40

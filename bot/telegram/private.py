@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 from bot.telegram.deeplink import read_payload
 from bot.telegram.keyboards import drugs_page, options_markup, parse_data
 from bot.telegram.sending import Responder, with_retry
-from intents.models import Line
+from intents import Line
 
 
 class Conversation:

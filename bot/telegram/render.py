@@ -5,8 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from intents.models import Line, Reply
-from intents.render import BULLETS, opens_block
+from intents import BULLETS, Line, Reply, opens_block
 
 # Telegram allows 4096 UTF-16 code units of text after entity parsing (an emoji such as 💊 counts two); every
 # length here is measured that way, on the HTML, which is never shorter than the text Telegram counts.

@@ -20,13 +20,13 @@ from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
-from bot.loading import cache_dir_from, load_engine
+from bot.paths import cache_dir_from
 from bot.progress import ConsoleProgress
 from bot.service import EngineService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.telegram.app import build_application
 from bot.telegram.redact import redact_token
-from intents.corpus import CorpusError
+from intents import CorpusError, load_engine
 
 log = logging.getLogger(__name__)
 

@@ -28,9 +28,7 @@ from bot.settings import Settings
 from bot.telegram.cooldown import RecentAnswers, answer_key
 from bot.telegram.keyboards import options_markup
 from bot.telegram.render import MESSAGE_LIMIT, to_html_messages
-from intents.engine import Engine
-from intents.models import ChatContext, Reply
-from intents.render import with_source
+from intents import ChatContext, Engine, Reply, with_source
 
 log = logging.getLogger(__name__)
 # send_reply calls sendMessage through do_api_request on purpose (see its docstring); PTB warns about that.
@@ -85,7 +83,6 @@ def chat_context(chat_data: dict[Any, Any] | None) -> ChatContext:
     try:
         return ChatContext.model_construct(
             drug_id=raw.get("drug_id"),
-            topic=raw.get("topic"),
             updated_at=float(raw.get("updated_at") or 0.0),
             pending=raw.get("pending"),
         )
@@ -97,7 +94,6 @@ def keep_context(chat_data: dict[Any, Any] | None, context: ChatContext) -> None
     if chat_data is not None:
         chat_data[CONTEXT_KEY] = {
             "drug_id": context.drug_id,
-            "topic": context.topic,
             "updated_at": context.updated_at,
             "pending": context.pending,
         }

@@ -1,5 +1,5 @@
 """Question frames: the structure of a question ("X with Y", "how long before X kicks in"), read from
-`intents/data/frames.yaml`.
+`intents/language/vocabulary/frames.yaml`.
 
 A message is masked first (drug names, substances, conditions and numbers become placeholders), so one rule
 covers "with beer", "with ibuprofen" and "with green tea". The masked words are also what the topic
@@ -14,12 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from intents.text import fold
+from intents.common.text import fold
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "frames.yaml"
 DRUG, SUBSTANCE, CONDITION, NUM, DOSE = "<drug>", "<substance>", "<condition>", "<num>", "<dose>"
-UNITS = frozenset({"mg", "mgs", "mcg", "ug", "g", "gm", "ml", "iu", "unit", "units", "%", "mg/ml", "mg/kg"})
-_STRENGTH = re.compile(r"\d+(\.\d+)?(mg|mgs|mcg|ug|g|gm|ml|iu|units?|mg/ml|mg/kg|%)")
 _NUMBER = re.compile(r"\d+([./]\d+)?")
 
 
@@ -38,6 +35,8 @@ class FrameBook:
     frames: tuple[Frame, ...]
     phrases: dict[tuple[str, ...], str]  # substance or condition phrase -> its placeholder
     longest: int
+    units: frozenset[str]  # the lexicon's dose units: a number with one is a dose
+    strength: re.Pattern[str]  # a number glued to its unit ("500mg")
 
     def mask(self, words: list[str], drug_at: dict[int, int]) -> list[str]:
         """The message's words with placeholders; `drug_at` maps a drug name's first word to its end."""
@@ -58,7 +57,7 @@ class FrameBook:
                 word = words[i]
                 if _NUMBER.fullmatch(word):
                     out.append(NUM)
-                elif _STRENGTH.fullmatch(word) or (word in UNITS and out and out[-1] in (NUM, DOSE)):
+                elif self.strength.fullmatch(word) or (word in self.units and out and out[-1] in (NUM, DOSE)):
                     if out and out[-1] == NUM:
                         out.pop()
                     out.append(DOSE)
@@ -73,7 +72,12 @@ class FrameBook:
         return [f for f in self.frames if any(p.search(text) for p in f.patterns)]
 
 
-def load_frames(path: Path = DATA_FILE) -> FrameBook:
+def unit_alternation(units: frozenset[str]) -> str:
+    """A regular expression group matching any of the units, longest first."""
+    return "(?:" + "|".join(re.escape(u) for u in sorted(units, key=lambda u: (-len(u), u))) + ")"
+
+
+def load_frames(path: Path, units: frozenset[str]) -> FrameBook:
     """Read frames.yaml; a malformed file or pattern raises with its name at start-up."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -94,4 +98,6 @@ def load_frames(path: Path = DATA_FILE) -> FrameBook:
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, re.error) as exc:
         raise ValueError(f"question frames in {path} could not be read: {exc}") from exc
-    return FrameBook(frames=frames, phrases=phrases, longest=max((len(k) for k in phrases), default=1))
+    longest = max((len(k) for k in phrases), default=1)
+    strength = re.compile(rf"\d+(\.\d+)?{unit_alternation(units)}")
+    return FrameBook(frames=frames, phrases=phrases, longest=longest, units=units, strength=strength)

@@ -1,4 +1,4 @@
-"""The editable vocabulary of the engine, read from the data files in `intents/data/`.
+"""The editable vocabulary of the engine, read from the data files in `intents/language/vocabulary/`.
 
 Editors extend the YAML and text files; this module only turns them into lookup tables.
 """
@@ -15,11 +15,11 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from intents.classifier import MODEL_FILE, TopicModel
-from intents.frames import FrameBook, load_frames
-from intents.text import fold
+from intents.common.text import fold
+from intents.language.classifier import MODEL_FILE, TopicModel
+from intents.language.frames import FrameBook, load_frames
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+VOCABULARY_DIR = Path(__file__).resolve().parent / "vocabulary"
 
 # Endings of international nonproprietary names: a word ending so is taken for a drug name.
 DRUG_STEMS = re.compile(
@@ -65,10 +65,14 @@ class Lexicon:
     filler: frozenset[str]  # words never reported as missing from an answer
     synonyms: dict[str, list[str]]
     replies: dict[str, object]
-    frames: FrameBook = field(default_factory=load_frames)
+    frames: FrameBook
     model: TopicModel | None = None  # the trained topic classifier; None before the first training
     populations: frozenset[str] = frozenset()  # facets naming groups of patients (children, renal...)
     population_words: frozenset[str] = frozenset()  # words that only complete a group's name ("problems")
+    dose_units: frozenset[str] = frozenset()  # "mg", "ml", "puffs": what a strength is written in
+    ordinary_codes: frozenset[str] = frozenset()  # letters-and-digits words that name no drug ("b12", "cyp3a4")
+    combination_links: frozenset[str] = frozenset()  # words joining a combination's parts ("X and Y", "X w/ Y")
+    joining_words: frozenset[str] = frozenset()  # words joining two questions in one message
     max_phrase: int = 1
     key: str = ""  # fingerprint of the data files: units cut with another lexicon are not reused
     heading_keys: list[tuple[str, str]] = field(default_factory=list)
@@ -143,13 +147,14 @@ def _key(phrase: str) -> tuple[str, ...]:
     return tuple(fold(str(phrase)).split())
 
 
-def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
+def load_lexicon(data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE) -> Lexicon:
     """Read the data files. A malformed file raises with its name, at start-up, not at question time."""
     try:
         topic_data = yaml.safe_load((data_dir / "topics.yaml").read_text(encoding="utf-8"))
         small = yaml.safe_load((data_dir / "smalltalk.yaml").read_text(encoding="utf-8"))
         synonyms = yaml.safe_load((data_dir / "drug_synonyms.yaml").read_text(encoding="utf-8")) or {}
         replies = yaml.safe_load((data_dir / "replies.yaml").read_text(encoding="utf-8"))
+        links = yaml.safe_load((data_dir / "link_words.yaml").read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ValueError(f"lexicon data in {data_dir} could not be read: {exc}") from exc
 
@@ -195,12 +200,12 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         for phrase in words:
             add(phrase, PhraseHit("refuse" if group == "refuse" else "smalltalk", group=group))
 
-    frames = load_frames(data_dir / "frames.yaml")
-    model_file = data_dir / MODEL_FILE.name
+    dose_units = _words_file(data_dir / "dose_units.txt")
+    frames = load_frames(data_dir / "frames.yaml", dose_units)
     model = TopicModel.load(model_file) if model_file.exists() else None
 
     digest = hashlib.sha256()
-    for path in sorted(data_dir.glob("*")):
+    for path in [*sorted(data_dir.glob("*")), model_file]:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return Lexicon(
@@ -213,6 +218,10 @@ def load_lexicon(data_dir: Path = DATA_DIR) -> Lexicon:
         drug_words=_words_file(data_dir / "drug_words.txt"),
         name_suffixes=_words_file(data_dir / "name_suffixes.txt"),
         filler=_words_file(data_dir / "filler_words.txt"),
+        dose_units=dose_units,
+        ordinary_codes=frozenset("".join(w.split()) for w in _words_file(data_dir / "ordinary_codes.txt")),
+        combination_links=frozenset(str(w) for w in links["combination"]),
+        joining_words=frozenset(str(w) for w in links["joining"]),
         synonyms={fold(title): [str(n) for n in names] for title, names in synonyms.items()},
         replies=replies,
         max_phrase=max(len(k) for k in phrases),

@@ -1,17 +1,18 @@
-"""Building an engine from monograph folders, shared by every front end."""
+"""Building an engine from monograph folders: the stages assembled over one loaded corpus, for every front end."""
 
 from __future__ import annotations
 
 import gc
 import logging
-import os
 import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from intents.cache import IndexCache, default_cache_dir
-from intents.corpus import (
+from intents.engine import Engine
+from intents.language.lexicon import Lexicon, load_lexicon
+from intents.library.cache import IndexCache
+from intents.library.corpus import (
     Corpus,
     CorpusError,
     FileResult,
@@ -21,34 +22,14 @@ from intents.corpus import (
     load_corpus,
     missing_units,
 )
-from intents.engine import Engine
-from intents.lexicon import Lexicon, load_lexicon
-from intents.models import LoadIssue
-from intents.names import NameIndex
+from intents.library.models import LoadIssue
+from intents.library.names import NameIndex
 
 log = logging.getLogger(__name__)
 
-PROJECT_SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-CACHE_OFF = {"off", "none", "no", "0", "false"}
 # A monograph's packed answer units unpack in about 12 µs per KB of its file (2 MiB: 25 ms), so one of 256 KB
 # costs 3 ms at most when first asked about; real monographs are 5-30 KB.
 QUICK_FILE_BYTES = 256 * 1024
-
-
-def default_seeds() -> list[Path]:
-    """`DRUGBOT_SEEDS_DIR` (several folders separated by the path separator), else the project's `seeds/`."""
-    configured = os.environ.get("DRUGBOT_SEEDS_DIR", "").strip()
-    if configured:
-        return [Path(p) for p in configured.split(os.pathsep) if p.strip()]
-    return [PROJECT_SEEDS if PROJECT_SEEDS.is_dir() else Path("seeds")]
-
-
-def cache_dir_from(value: str | None) -> Path | None:
-    """`DRUGBOT_CACHE_DIR`: a folder, empty for the default (~/.cache/drugbot), or `off`."""
-    value = (value if value is not None else os.environ.get("DRUGBOT_CACHE_DIR", "")).strip()
-    if value.lower() in CACHE_OFF:
-        return None
-    return Path(value) if value else default_cache_dir()
 
 
 def load_engine(

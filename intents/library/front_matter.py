@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError, field_validator
 from rapidfuzz.distance import OSA
 
-from intents.text import strip_markup
+from intents.common.text import strip_markup
 
 MAX_NAME_CHARS = 200  # a title or alias longer than this is no name (a pasted paragraph)
 MAX_NESTING = 64  # deeper YAML is refused before it reaches the C composer, which recurses once per level

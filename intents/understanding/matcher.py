@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from intents.lexicon import Lexicon, PhraseHit
-from intents.names import Mention, NameIndex
-from intents.text import clean_message, fold
-from intents.typed_names import code_names, unglue
+from intents.common.text import clean_message, fold
+from intents.language.lexicon import Lexicon
+from intents.language.phrases import WEIGHTS, best_topic, hit_feature, phrase_hits
+from intents.library.names import Mention, NameIndex
+from intents.understanding.typed_names import code_names, unglue
 
 MAX_MESSAGE_CHARS = 1000  # a question is short; the rest of a pasted essay is not read
 MAX_WORDS = 120
-WEIGHTS = {"generic": 2.0, "facet": 1.0, "weak": 0.5}
-LINK_WORDS = {"with", "and", "plus", "alongside", "together", "+", "&", "combined", "w/"}
 
 
 @dataclass
@@ -35,7 +34,6 @@ class Intent:
     smalltalk: str | None = None
     request: str | None = None
     refuse: bool = False
-    linked_words: list[str] = field(default_factory=list)
     # an unknown word right after a drug name: "velorimab vedotin" may be another drug than Velorimab
     name_tail: dict[int, str] = field(default_factory=dict)  # mention start -> the unknown word after it
     hits: list[str] = field(default_factory=list)  # lexicon hits outside drug names, as classifier features
@@ -44,45 +42,6 @@ class Intent:
     def asks_something(self) -> bool:
         """True when the message asks about a topic, facet or subject, so a remembered drug can serve."""
         return bool(self.topic or self.facets or self.not_covered or self.request)
-
-
-def phrase_hits(seq: list[tuple[int, str]], lexicon: Lexicon) -> tuple[list[tuple[list[int], PhraseHit]], set[int]]:
-    """Greedy longest-first phrase matching over (position, word) pairs; returns hits and used positions."""
-    hits: list[tuple[list[int], PhraseHit]] = []
-    used: set[int] = set()
-    i = 0
-    while i < len(seq):
-        for n in range(min(lexicon.max_phrase, len(seq) - i), 0, -1):
-            key = tuple(w for _, w in seq[i : i + n])
-            found = lexicon.phrases.get(key)
-            if found:
-                positions = [p for p, _ in seq[i : i + n]]
-                hits.extend((positions, hit) for hit in found)
-                used.update(positions)
-                i += n
-                break
-        else:
-            i += 1
-    return hits, used
-
-
-def best_topic(scores: dict[str, float], lexicon: Lexicon) -> tuple[str, float] | None:
-    """The highest-scoring topic; ties go to the topic listed first in topics.yaml."""
-    if not scores:
-        return None
-    order = list(lexicon.topics)
-    return max(scores.items(), key=lambda kv: (kv[1], -order.index(kv[0])))
-
-
-def phrase_topic(words: list[str], lexicon: Lexicon) -> str | None:
-    """The topic a list of folded words is about, scored as a message's are (used for FAQ questions)."""
-    hits, _ = phrase_hits(list(enumerate(words)), lexicon)
-    scores: dict[str, float] = {}
-    for _, hit in hits:
-        if hit.topic and hit.kind in WEIGHTS:
-            scores[hit.topic] = scores.get(hit.topic, 0.0) + WEIGHTS[hit.kind] * lexicon.topics[hit.topic].weight
-    best = best_topic(scores, lexicon)
-    return best[0] if best else None
 
 
 def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
@@ -153,8 +112,6 @@ def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
         intent.extra.append(word)
         if lexicon.is_drug_like(word) or (word not in lexicon.english and len(word) >= 4 and word.isalpha()):
             intent.unknown_names.append(word)
-        if i > 0 and (words[i - 1] in LINK_WORDS or (i > 1 and words[i - 2] in LINK_WORDS)):
-            intent.linked_words.append(word)
     # "T-DXd1", "t-dm": code-like names of drugs we may not have (a follow-up must not answer them from memory)
     named = {words[i] for i in in_drug}
     codes = [c for c in code_names(text, names, lexicon) if c not in intent.unknown_names and c not in named]
@@ -171,12 +128,6 @@ def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
     if smalltalk_groups and not mentions and not topic_words and not intent.extra:
         intent.smalltalk = _smalltalk_group(smalltalk_groups)
     return intent
-
-
-def hit_feature(hit: PhraseHit) -> str:
-    if hit.kind == "facet":
-        return f"facet:{hit.topic}:{hit.facet}"
-    return f"{hit.kind}:{hit.topic or hit.group}"
 
 
 def _smalltalk_group(groups: list[str]) -> str:

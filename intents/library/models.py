@@ -1,4 +1,5 @@
-"""Plain data of the engine: monographs as parsed, and the replies the engine gives.
+"""Plain data of the monograph library: monographs as parsed, the files that could not be, and the lines of text
+that a monograph's parts are shown as.
 
 Pydantic models (and slotted dataclasses for the many small parts) so that front ends, the index cache and the
 JSON contract all share one validated shape.
@@ -7,7 +8,6 @@ JSON contract all share one validated shape.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -69,16 +69,6 @@ class LoadIssue(BaseModel):
     reason: str
 
 
-class Kind(StrEnum):
-    FAQ = "faq"
-    SECTION = "section"
-    LISTING = "listing"
-    CLARIFY = "clarify"
-    REFUSE = "refuse"
-    UNKNOWN = "unknown"
-    SMALLTALK = "smalltalk"
-
-
 @dataclass(frozen=True, slots=True)
 class Line:
     """One line of a reply body, styled by role so each front end can render it (HTML, plain text).
@@ -91,61 +81,3 @@ class Line:
     text: str
     label: str | None = None
     depth: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Option:
-    """A follow-up the user can pick: a drug (clarify/unknown) or a part of the drug (section buttons).
-
-    `part` is the key of a part of the drug ('p3', 'f2', 'faq', 'list'); None means the drug itself.
-    A slotted dataclass, like `Line`: every answer carries a dozen.
-    """
-
-    label: str
-    drug_id: str
-    part: str | None = None
-
-
-class Reply(BaseModel):
-    """What the engine answers. `to_contract` gives the JSON contract of shared/eval/README.md."""
-
-    query: str
-    drug: str | None = None
-    drug_id: str | None = None
-    topic: str | None = None
-    kind: Kind
-    section: list[str] | None = None
-    faq: int | None = None
-    lines: list[Line] = Field(default_factory=list)
-    candidates: list[str] = Field(default_factory=list)
-    options: list[Option] = Field(default_factory=list)
-    part: str | None = Field(default=None, description="key of the part answered, for front-end buttons")
-    updated: str | None = Field(default=None, description="ISO date its monograph was last modified, if known")
-
-    @property
-    def text(self) -> str:
-        from intents.render import plain_text
-
-        return plain_text(self.lines)
-
-    def to_contract(self) -> dict[str, object]:
-        return {
-            "query": self.query,
-            "drug": self.drug,
-            "topic": self.topic,
-            "kind": self.kind.value,
-            "section": self.section,
-            "faq": self.faq,
-            "text": self.text,
-            "candidates": self.candidates,
-            "updated": self.updated,
-        }
-
-
-class ChatContext(BaseModel):
-    """Per-chat memory that lets "and side effects?" follow "dose of kadcyla?"."""
-
-    drug_id: str | None = None
-    topic: str | None = None
-    updated_at: float = 0.0
-    pending: str | None = Field(default=None, description="question awaiting a drug pick (clarify/unknown)")

@@ -101,7 +101,3 @@ def stem(word: str) -> str:
     if stemmer is None:
         stemmer = _local.stemmer = snowballstemmer.stemmer("english")
     return stemmer.stemWord(word)
-
-
-def stems(text: str) -> list[str]:
-    return [stem(t) for t in tokens(text)]

@@ -2,7 +2,7 @@
 lexicon's hits and the question frames, giving a probability per topic and per subject not covered.
 
 Training (`python -m tools.train_topics`, scikit-learn, a training-only extra) writes the weights to
-`intents/data/topic_model.json`; scoring here is pure Python: a few hundred dictionary lookups per message.
+`intents/language/model/topic_model.json`; scoring here is pure Python: a few hundred dictionary lookups per message.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from intents.text import stem
+from intents.common.text import stem
 
-MODEL_FILE = Path(__file__).resolve().parent / "data" / "topic_model.json"
+MODEL_FILE = Path(__file__).resolve().parent / "model" / "topic_model.json"
 # Bump when `features` changes: the shipped weights then no longer match and the staleness test fails.
 FEATURE_VERSION = 5
 SUBJECT_PREFIX = "nc:"

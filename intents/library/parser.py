@@ -10,9 +10,9 @@ import hashlib
 import re
 from typing import Any
 
-from intents.front_matter import FrontMatterError, read_front_matter
-from intents.models import Block, FaqPair, Monograph, Section
-from intents.text import fold, strip_markup
+from intents.common.text import fold, strip_markup
+from intents.library.front_matter import FrontMatterError, read_front_matter
+from intents.library.models import Block, FaqPair, Monograph, Section
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 # Bullets nested deeper than this are kept, as siblings at this depth: every stage that walks the tree recurses

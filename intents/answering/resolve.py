@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from intents.corpus import Corpus, MonographInfo
-from intents.matcher import Intent
-from intents.names import Mention
+from intents.library.corpus import Corpus, MonographInfo
+from intents.library.names import Mention
+from intents.understanding.matcher import Intent
 
 
 class Outcome(StrEnum):
@@ -30,7 +30,6 @@ class Resolution:
     others: list[MonographInfo] = field(default_factory=list)  # other drugs named ("X with Y")
     candidates: list[str] = field(default_factory=list)  # drug ids to choose from (clarify)
     missing: str | None = None  # a name we have no monograph for ("velorimab vedotin")
-    remembered: bool = False  # the drug came from the chat's context, not the message
     smalltalk: str | None = None
     how: str = ""  # how the drug was found, for --explain
     said: str = ""  # the name as the message has it
@@ -51,7 +50,7 @@ def resolve(
             return Resolution(Outcome.SMALLTALK, smalltalk=intent.smalltalk)
         if remembered and asks_something and not intent.unknown_names:
             outcome = Outcome.BANNED if remembered.is_banned else Outcome.DRUG
-            return Resolution(outcome, mono=remembered, remembered=True, how="remembered from the chat")
+            return Resolution(outcome, mono=remembered, how="remembered from the chat")
         return Resolution(Outcome.UNKNOWN)
 
     mentions = _distinct(intent.mentions)

@@ -23,13 +23,13 @@ from threading import Lock
 
 from pydantic import BaseModel, ConfigDict
 
-from intents.files import SKIPPED, FileRefused, read_regular_file, scan_folders
-from intents.files import CorpusError as CorpusError  # raised by `load_corpus`; importers find it here
-from intents.lexicon import Lexicon, load_lexicon
-from intents.models import LoadIssue, Monograph
-from intents.parser import MAX_FILE_BYTES, MonographError, parse_monograph
-from intents.text import fold
-from intents.units import build_units, pack_units
+from intents.common.text import fold
+from intents.language.lexicon import Lexicon, load_lexicon
+from intents.library.files import SKIPPED, FileRefused, read_regular_file, scan_folders
+from intents.library.files import CorpusError as CorpusError  # raised by `load_corpus`; importers find it here
+from intents.library.models import LoadIssue, Monograph
+from intents.library.parser import MAX_FILE_BYTES, MonographError, parse_monograph
+from intents.library.units import build_units, pack_units
 
 log = logging.getLogger(__name__)
 

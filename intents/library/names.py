@@ -20,10 +20,10 @@ from itertools import pairwise, permutations
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from intents.lexicon import Lexicon
-from intents.models import Monograph
-from intents.text import fold
-from intents.typed_names import COMBINATION_LINKS, combination_parts, is_qualifier
+from intents.common.text import fold
+from intents.language.lexicon import Lexicon
+from intents.language.name_forms import combination_parts, is_qualifier
+from intents.library.models import Monograph
 
 MAX_NAME_TOKENS = 8
 MIN_TYPO_NAME = 5  # shorter names are too close to ordinary words to forgive a typo
@@ -314,8 +314,8 @@ class NameIndex:
 
         def linked(a: Mention, b: Mention) -> bool:  # nothing between but one link word and strengths
             between = words[a.end : b.start]
-            links = [w for w in between if w in COMBINATION_LINKS]
-            return len(links) <= 1 and all(w in COMBINATION_LINKS or is_qualifier(w, lexicon) for w in between)
+            links = [w for w in between if w in lexicon.combination_links]
+            return len(links) <= 1 and all(w in lexicon.combination_links or is_qualifier(w, lexicon) for w in between)
 
         out: list[Mention] = []
         i = 0

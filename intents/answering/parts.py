@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from intents.lexicon import Lexicon
-from intents.matcher import Intent
-from intents.text import fold, stem
-from intents.units import DrugUnits, Unit, facet_key, in_bag
+from intents.common.text import fold, stem
+from intents.language.lexicon import Lexicon
+from intents.library.units import DrugUnits, Unit, facet_key, in_bag
+from intents.understanding.matcher import Intent
 
 
 @dataclass

@@ -8,31 +8,18 @@ words are names of drugs the bot does not have, so a follow-up never answers fro
 from __future__ import annotations
 
 import re
-from functools import cache
 from typing import TYPE_CHECKING
 
-from intents.lexicon import DATA_DIR, Lexicon
-from intents.text import fold
+from intents.common.text import fold
+from intents.language.lexicon import Lexicon
+from intents.language.name_forms import is_qualifier
 
 if TYPE_CHECKING:
-    from intents.names import NameIndex
+    from intents.library.names import NameIndex
 
 MAX_GLUED_WORD = 12  # "kadcyladose": the longest ordinary word looked for glued to a name
 
-_UNITS = r"(?:mg|mcg|ug|g|gm|gr|ml|l|iu|u|units?|mmol|meq|mg/ml|mg/kg|mg/m2|mcg/ml|mcg/h|mcg/hr|mg/h|puffs?|mgs)"
-# a strength as folded: "500", "100mg", "10/325", "6mg/kg", "mg/ml", "er500" (a form glued to a strength)
-_STRENGTH = re.compile(rf"(?:[a-z]{{2,3}})?\d+(?:[.,/]\d+)*{_UNITS}?(?:/\d*{_UNITS}?)?|{_UNITS}")
-_UNIT = re.compile(_UNITS)
 _NAME_THEN_NUMBER = re.compile(r"([a-z]{4,})(\d.*)")
-
-
-def is_qualifier(word: str, lexicon: Lexicon) -> bool:
-    """A strength or a form that may follow a drug name ("500mg", "10/325", "hcl", "er", "er500")."""
-    if word in lexicon.name_suffixes:
-        return True
-    if not _STRENGTH.fullmatch(word):
-        return False
-    return word[0].isdigit() or bool(_UNIT.fullmatch(word)) or word[:3].rstrip("0123456789") in lexicon.name_suffixes
 
 
 def unglue(words: list[str], names: NameIndex, lexicon: Lexicon) -> list[str]:
@@ -90,13 +77,6 @@ _RUNS = re.compile(r"[a-z]+|\d+")
 _INTERVAL = re.compile(r"[qx]\d+[a-z]{0,3}")
 
 
-@cache
-def ordinary_codes() -> frozenset[str]:
-    """Letters-and-digits words that are not drug names (vitamins, genes, lab values): `ordinary_codes.txt`."""
-    lines = (DATA_DIR / "ordinary_codes.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset("".join(fold(line.split("#", 1)[0]).split()) for line in lines) - {""}
-
-
 def code_names(text: str, names: NameIndex, lexicon: Lexicon) -> list[str]:
     """Code-like words of a message that name no loaded drug, folded and joined ("tdxd1" for "T-DXd1").
 
@@ -111,7 +91,7 @@ def code_names(text: str, names: NameIndex, lexicon: Lexicon) -> list[str]:
         compact = "".join(parts)
         if not compact or compact[0].isdigit() or (len(parts) < 2 and compact.isalpha()):
             continue
-        if compact in names.exact or " ".join(parts) in names.exact or compact in ordinary_codes():
+        if compact in names.exact or " ".join(parts) in names.exact or compact in lexicon.ordinary_codes:
             continue
         if _INTERVAL.fullmatch(compact) or is_qualifier(compact, lexicon):
             continue
@@ -127,14 +107,3 @@ def code_names(text: str, names: NameIndex, lexicon: Lexicon) -> list[str]:
         if compact not in found:
             found.append(compact)
     return found
-
-
-# How a combination product's parts are joined, in its title and in a message ("X and Y", "X/Y", "X with Y").
-COMBINATION_LINKS = frozenset({"and", "with", "plus", "+", "w/", "n"})
-_TITLE_LINK = re.compile(r" (?:and|with|plus|\+) |/")
-
-
-def combination_parts(key: str) -> list[str]:
-    """The parts of a folded combination name ("quorbazine and talvexin" -> both), or [] for a single drug."""
-    parts = [part.strip() for part in _TITLE_LINK.split(key)]
-    return parts if len(parts) > 1 and all(parts) else []

@@ -3,7 +3,7 @@
 Each file's entry is keyed by its path, size and modification time; an entry whose file changed is re-parsed,
 a deleted file's entry is dropped, an added file is parsed. The name index is reused only when every file is
 unchanged. The whole cache is also keyed by a fingerprint of the code and data that shape it (parser, name
-index, lexicon files): after an upgrade or a lexicon edit it is rebuilt, never served stale.
+index, the vocabulary and the model): after an upgrade or a lexicon edit it is rebuilt, never served stale.
 
 The file is plain data, so whoever can write it cannot make the bot run code (a pickle could): a fixed preamble,
 one JSON header (every file's info, the name tables) and the LZ4 blobs of answer units (themselves JSON). The
@@ -29,33 +29,20 @@ from typing import BinaryIO
 import pydantic_core
 from pydantic import BaseModel, ValidationError
 
-from intents.corpus import Corpus, FileResult, MonographInfo
-from intents.files import FileRefused, open_regular_file
-from intents.lexicon import DATA_DIR
-from intents.names import NameIndex
+from intents.library.corpus import Corpus, FileResult, MonographInfo
+from intents.library.files import FileRefused, open_regular_file
+from intents.library.names import NameIndex
 
 log = logging.getLogger(__name__)
 
 CACHE_FORMAT = 5
 MAGIC = b"drugbot-index\n"
 _PREAMBLE = struct.Struct("<IQI")  # format, header length, header CRC-32
-_SHAPING_CODE = (
-    "parser.py",
-    "front_matter.py",
-    "names.py",
-    "text.py",
-    "models.py",
-    "corpus.py",
-    "files.py",
-    "lexicon.py",
-    "cache.py",
-    "units.py",
-    "matcher.py",
-    # an FAQ pair's topic is decided by the classifier when units are cut
-    "topic_decision.py",
-    "classifier.py",
-    "frames.py",
-)
+# Every file of the packages that decide what a cache holds: the library (parsing, cutting, the name index) and
+# the layers under it. The library imports nothing above them (a test checks it), so no code outside these can
+# shape a cache, and moving or adding a file changes the fingerprint with no list to keep.
+_SHAPING_PACKAGES = ("common", "language", "library")
+INTENTS_DIR = Path(__file__).resolve().parents[1]
 _unwritable: set[Path] = set()  # cache files a write already failed for: said once, not at every reload
 
 
@@ -82,14 +69,14 @@ class _Header(BaseModel):
     blobs: tuple[int, int]  # total length and CRC-32 of the units blobs that follow the header
 
 
-def fingerprint(data_dir: Path = DATA_DIR) -> str:
+def fingerprint(root: Path = INTENTS_DIR) -> str:
     """Hash of the code and data files that decide what the cache holds."""
     digest = hashlib.sha256(str(CACHE_FORMAT).encode())
-    here = Path(__file__).resolve().parent
-    for path in [here / name for name in _SHAPING_CODE] + sorted(data_dir.glob("*")):
-        if path.is_file():
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+    for package in _SHAPING_PACKAGES:
+        for path in sorted((root / package).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

@@ -8,22 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from intents.classifier import SUBJECT_PREFIX, features
-from intents.lexicon import Lexicon
-from intents.matcher import Intent, hit_feature, phrase_hits, phrase_topic
+from intents.language.classifier import SUBJECT_PREFIX, features
+from intents.language.lexicon import Lexicon
+from intents.language.topics import lexicon_votes, topic_probabilities
+from intents.understanding.matcher import Intent
 
 # Probability a topic needs to be answered without asking. Chosen on the dev split with
 # `python -m bench.understanding --split dev` (see the README's precision-coverage table and why).
 THRESHOLD = 0.8
 CLOSE_FLOOR = 0.08  # a topic at least this likely is offered first when asking which part
 MAX_CLOSE = 3
-# Odds multiplier for the topic the lexicon's own phrases name: a topic's own name ("precautions", "side
-# effects") or a narrower phrase of it ("in children"). Curated phrasings are strong evidence the little
-# training set may not have seen; weak words ("take") do not vote.
-PRIOR_GENERIC = 3.0  # the topic's own name ("precautions", "side effects")
-PRIOR_FACET = 2.5  # a narrower phrase of it ("in children", "contraception")
-FAQ_THRESHOLD = 0.35  # an FAQ question of a monograph is well formed: its likeliest topic is enough
-JOINED = frozenset({"and", "plus", "also", "&", "+"})  # words joining two questions in one message
 # Probability enough when the classifier's likeliest topic is also one the lexicon's phrases name or a question
 # frame points to: two readings agreeing are surer than one.
 AGREED_THRESHOLD = 0.55
@@ -51,35 +45,6 @@ def drug_positions(intent: Intent, lexicon: Lexicon) -> dict[int, int]:
         if i not in taken and word in intent.unknown_names:  # a name no monograph has ("rifampin")
             found[i] = i + 1
     return found
-
-
-def lexicon_votes(hits: list[str], lexicon: Lexicon) -> dict[str, float]:
-    """Odds multipliers for the topics the lexicon's topic phrases (not its weak words) name: PRIOR_GENERIC for
-    a topic named outright, PRIOR_FACET for one only a narrower phrase points to. Every topic named gets its
-    prior, so "after the last dose can I breastfeed" leaves dosage and breastfeeding to the classifier."""
-    votes: dict[str, float] = {}
-    for hit in hits:
-        kind, _, rest = hit.partition(":")
-        topic = rest.split(":")[0]
-        if kind == "generic" and lexicon.topics[topic].weight >= 1.0:
-            votes[topic] = PRIOR_GENERIC
-        elif kind == "facet":
-            votes.setdefault(topic, PRIOR_FACET)
-    return votes
-
-
-def topic_probabilities(lexicon: Lexicon, masked: list[str], hits: list[str], feats: list[str]) -> dict[str, float]:
-    """The classifier's probabilities, with the lexicon's vote as a prior; highest first."""
-    assert lexicon.model is not None
-    probs = lexicon.model.probabilities(feats)
-    votes = lexicon_votes(hits, lexicon)
-    if votes:
-        best = max(votes, key=lambda t: (votes[t], probs.get(t, 0.0)))  # the likeliest of the strongest named
-        if best in probs:
-            probs[best] *= votes[best]
-        total = sum(probs.values())
-        probs = dict(sorted(((c, p / total) for c, p in probs.items()), key=lambda cp: -cp[1]))
-    return probs
 
 
 def read_features(intent: Intent, lexicon: Lexicon) -> tuple[list[str], list[str], list[str]]:
@@ -112,7 +77,7 @@ def decide(intent: Intent, lexicon: Lexicon, threshold: float | None = None) -> 
         decision.subjects = subjects
         return decision
     probs = topic_probabilities(lexicon, masked, intent.hits, feats)
-    if subjects and any(h.startswith("generic:") for h in intent.hits) and JOINED & set(masked):
+    if subjects and any(h.startswith("generic:") for h in intent.hits) and lexicon.joining_words & set(masked):
         # "kadcyla dose and price": a topic named outright and joined to an uncovered subject is answered (the
         # reply adds that the subject is not covered), so the topics compete among themselves
         kept = {c: p for c, p in probs.items() if not c.startswith(SUBJECT_PREFIX)}
@@ -131,28 +96,3 @@ def decide(intent: Intent, lexicon: Lexicon, threshold: float | None = None) -> 
     if not best.startswith(SUBJECT_PREFIX) and (confidence >= threshold or (agreed and confidence >= AGREED_THRESHOLD)):
         decision.topic = best
     return decision
-
-
-def question_topic(
-    words: list[str], name_words: set[str], lexicon: Lexicon, threshold: float = FAQ_THRESHOLD
-) -> str | None:
-    """The topic of an FAQ question of a monograph (its drug's names masked), when the classifier is sure;
-    without trained weights, the lexicon's scoring."""
-    if lexicon.model is None:
-        return phrase_topic([w for w in words if w not in name_words], lexicon)
-    drug_at: dict[int, int] = {}
-    i = 0
-    while i < len(words):
-        end = i
-        while end < len(words) and words[end] in name_words:  # a name of several words is one <drug>
-            end += 1
-        if end > i:
-            drug_at[i] = end
-        i = max(end, i + 1)
-    masked = lexicon.frames.mask(words, drug_at)
-    fired = [f.name for f in lexicon.frames.fired(masked)]
-    hits = [hit_feature(hit) for _, hit in phrase_hits(list(enumerate(words)), lexicon)[0]]
-    lexicon_topic = phrase_topic([w for w in words if w not in name_words], lexicon)
-    probs = topic_probabilities(lexicon, masked, hits, features(masked, hits, fired, lexicon_topic))
-    best, p = next(iter(probs.items()))
-    return best if p >= threshold and not best.startswith(SUBJECT_PREFIX) else None

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from intents.corpus import Corpus, MonographInfo
-from intents.lexicon import Lexicon
-from intents.models import Kind, Line, Option, Reply
-from intents.names import NameIndex
-from intents.text import fold
-from intents.units import PATH_SEP, DrugUnits, Unit
+from intents.answering.models import Kind, Option, Reply
+from intents.common.text import fold
+from intents.language.lexicon import Lexicon
+from intents.library.corpus import Corpus, MonographInfo
+from intents.library.models import Line
+from intents.library.names import NameIndex
+from intents.library.units import PATH_SEP, DrugUnits, Unit
 
 FAQ_LIST_KEY = "faq"
 LISTING_KEY = "list"

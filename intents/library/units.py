@@ -14,10 +14,10 @@ from typing import Any
 import lz4.block
 from pydantic_core import from_json, to_json
 
-from intents.lexicon import Lexicon
-from intents.models import Block, Line, Monograph, Section
-from intents.text import fold, stem
-from intents.topic_decision import question_topic
+from intents.common.text import fold, stem
+from intents.language.lexicon import Lexicon
+from intents.language.topics import question_topic
+from intents.library.models import Block, Line, Monograph, Section
 
 OVERVIEW_TOPIC = "overview"
 PATH_SEP = " › "
