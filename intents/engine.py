@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from threading import Lock
 
 from intents.answering.models import ChatContext, Kind, Reply
+from intents.answering.notes import as_phrases, unmentioned
 from intents.answering.parts import Choice, choose, faq_match, topic_of
 from intents.answering.replies import FAQ_LIST_KEY, LISTING_KEY, Replies
 from intents.answering.resolve import Outcome, Resolution, resolve
@@ -29,9 +30,6 @@ log = logging.getLogger(__name__)
 
 CONTEXT_TTL_SECONDS = 30 * 60
 UNIT_CACHE_SIZE = 512
-# weights and times: how an answer is written, like the lexicon's dose units ("3.6 mg/kg every 3 weeks")
-MEASURE_WORDS = frozenset({"kg", "m2", "mg/m2", "mg/kg", "kilo", "kilos", "pounds", "lbs", "hours", "days"})
-QUESTION_WORDS = {"how", "what", "when", "which", "who", "why", "where", "is", "are", "can", "does", "do"}
 __all__ = ["FAQ_LIST_KEY", "LISTING_KEY", "Engine", "Trace"]
 
 
@@ -198,73 +196,128 @@ class Engine:
         trace: Trace | None = None,
     ) -> Reply:
         """The policy: a part only for a confident topic; otherwise the honest listing or "which part?"."""
-        replies = self.replies
         drug = self.units(mono)
         close: list[Unit] = []
         for t in decision.close:
             close += [u for u in drug.sections if t in u.topic_ids and u not in close]
         subject = " or ".join(self.lexicon.not_covered_labels[s] for s in decision.subjects)
-        name_words = {w for n in mono.names for w in fold(n).split()}
-        faq = faq_match(drug, intent.words, name_words, self.lexicon.stopwords) if not others else None
-        if faq is not None:
-            self._why(trace, "an FAQ question of the monograph says what the message says")
-            return replies.unit(query, mono, faq, topic_of(faq, self.lexicon) or decision.topic)
-        population = self._population_query(intent, decision)
-        if population:
-            # "kadcyla kidney problems": a drug and a group of patients and nothing else asks about that group;
-            # the part for it answers, whatever topic the few words suggest
-            part = choose(drug, intent, None, self.lexicon, [])
-            if part and population not in part.unmatched and part.unit.topic_ids:
-                self._why(trace, "a drug and a group of patients: the part for that group")
-                return replies.unit(query, mono, part.unit, topic_of(part.unit, self.lexicon))
+        early = self._faq_answer(query, intent, decision, mono, drug, others, trace)
+        early = early or self._population_answer(query, intent, decision, mono, drug, trace)
+        if early is not None:
+            return early
         topic = decision.topic
         if topic is None:
-            if decision.subjects:
-                self._why(trace, "a subject the monograph does not cover, and no confident topic")
-                return replies.listing(query, mono, "listing_not_covered", close, subject=subject)
-            if intent.request == "faq_list" and not intent.facets:
-                return replies.faq_list(query, mono)
-            if intent.request == "listing" or not (intent.extra or intent.hits or decision.frames):
-                self._why(trace, "the drug named, nothing asked about it")
-                return replies.listing(query, mono, "listing_plain")
-            self._why(trace, f"no topic is likely enough (best {decision.best} at {decision.confidence:.2f})")
-            return replies.listing(query, mono, "listing_which", close)
+            return self._unsure(query, intent, decision, mono, close, subject, trace)
         other_names = sorted({fold(n) for o in others for n in o.names})
         choice = choose(drug, intent, topic, self.lexicon, other_names)
         if trace is not None:
             trace.choice = choice
         if choice is None:
             self._why(trace, f"no part of the monograph is about {topic}")
-            return replies.listing(query, mono, "listing_which", close)
+            return self.replies.listing(query, mono, "listing_which", close)
         if topic == "interactions" and others and any(n in choice.unmatched for n in other_names):
-            # the focus drug's text does not name the other drug: its own monograph may name the focus
-            for other in others:
-                if other.is_banned:
-                    continue  # a banned monograph is never served, not even for another drug's question
-                names = sorted({fold(n) for n in mono.names})
-                alt = choose(self.units(other), intent, topic, self.lexicon, names)
-                if alt and not any(n in alt.unmatched for n in names):
-                    self._why(trace, "the other drug's monograph names this one")
-                    return replies.unit(query, other, alt.unit, topic)
-        reply = replies.unit(query, mono, choice.unit, topic)
+            found = self._from_other_monograph(query, intent, mono, others, trace)
+            if found is not None:
+                return found
+        reply = self.replies.unit(query, mono, choice.unit, topic)
         self._why(trace, f"{topic} at {decision.confidence:.2f}; best part scored {choice.score:g}")
+        return self._with_notes(reply, intent, decision, mono, choice, others, other_names, subject)
+
+    def _faq_answer(
+        self,
+        query: str,
+        intent: Intent,
+        decision: TopicDecision,
+        mono: MonographInfo,
+        drug: DrugUnits,
+        others: list[MonographInfo],
+        trace: Trace | None,
+    ) -> Reply | None:
+        """An FAQ question of the monograph that says what the message says answers first."""
+        if others:
+            return None
+        name_words = {w for n in mono.names for w in fold(n).split()}
+        faq = faq_match(drug, intent.words, name_words, self.lexicon.stopwords)
+        if faq is None:
+            return None
+        self._why(trace, "an FAQ question of the monograph says what the message says")
+        return self.replies.unit(query, mono, faq, topic_of(faq, self.lexicon) or decision.topic)
+
+    def _population_answer(
+        self,
+        query: str,
+        intent: Intent,
+        decision: TopicDecision,
+        mono: MonographInfo,
+        drug: DrugUnits,
+        trace: Trace | None,
+    ) -> Reply | None:
+        """"kadcyla kidney problems": a drug and a group of patients and nothing else asks about that group; the
+        part for it answers, whatever topic the few words suggest."""
+        population = self._population_query(intent, decision)
+        if not population:
+            return None
+        part = choose(drug, intent, None, self.lexicon, [])
+        if not part or population in part.unmatched or not part.unit.topic_ids:
+            return None
+        self._why(trace, "a drug and a group of patients: the part for that group")
+        return self.replies.unit(query, mono, part.unit, topic_of(part.unit, self.lexicon))
+
+    def _unsure(
+        self,
+        query: str,
+        intent: Intent,
+        decision: TopicDecision,
+        mono: MonographInfo,
+        close: list[Unit],
+        subject: str,
+        trace: Trace | None,
+    ) -> Reply:
+        """No confident topic: the honest listing, the FAQ list asked for, or "which part?" with likely ones first."""
+        replies = self.replies
+        if decision.subjects:
+            self._why(trace, "a subject the monograph does not cover, and no confident topic")
+            return replies.listing(query, mono, "listing_not_covered", close, subject=subject)
+        if intent.request == "faq_list" and not intent.facets:
+            return replies.faq_list(query, mono)
+        if intent.request == "listing" or not (intent.extra or intent.hits or decision.frames):
+            self._why(trace, "the drug named, nothing asked about it")
+            return replies.listing(query, mono, "listing_plain")
+        self._why(trace, f"no topic is likely enough (best {decision.best} at {decision.confidence:.2f})")
+        return replies.listing(query, mono, "listing_which", close)
+
+    def _from_other_monograph(
+        self, query: str, intent: Intent, mono: MonographInfo, others: list[MonographInfo], trace: Trace | None
+    ) -> Reply | None:
+        """An interaction the focus drug's text does not name: the other drug's monograph may name the focus."""
+        names = sorted({fold(n) for n in mono.names})
+        for other in others:
+            if other.is_banned:
+                continue  # a banned monograph is never served, not even for another drug's question
+            alt = choose(self.units(other), intent, "interactions", self.lexicon, names)
+            if alt and not any(n in alt.unmatched for n in names):
+                self._why(trace, "the other drug's monograph names this one")
+                return self.replies.unit(query, other, alt.unit, "interactions")
+        return None
+
+    def _with_notes(
+        self,
+        reply: Reply,
+        intent: Intent,
+        decision: TopicDecision,
+        mono: MonographInfo,
+        choice: Choice,
+        others: list[MonographInfo],
+        other_names: list[str],
+        subject: str,
+    ) -> Reply:
+        """The part, with a note of what it does not cover ("hair loss", "doxorubicin", the price)."""
         notes = []
-        # question words ("how long") are not things the monograph could fail to mention
-        covered = _beside_found(intent, choice.unmatched)
-        missing = [
-            w
-            for w in choice.unmatched
-            if w not in other_names
-            and w.split()[0] not in QUESTION_WORDS
-            and w not in self.lexicon.filler
-            and w not in covered
-            and not _is_measure(w, self.lexicon)
-        ]
+        missing = unmentioned(intent, choice.unmatched, other_names, self.lexicon)
         if others and all(n in choice.unmatched for n in other_names):
             missing += [o.title for o in others]
         if missing:
-            # say plainly what the answer does not cover ("hair loss", "doxorubicin") rather than imply it
-            words = _as_phrases(missing, intent.words)
+            words = as_phrases(missing, intent.words)
             notes.append(self.lexicon.reply("not_mentioned", drug=mono.title, words=words))
         if decision.subjects:
             notes.append(self.lexicon.reply("not_covered_note", drug=mono.title, subject=subject))
@@ -318,41 +371,3 @@ class Engine:
         if reply.kind == Kind.REFUSE:
             return ChatContext(updated_at=now)
         return context
-
-
-def _is_measure(word: str, lexicon: Lexicon) -> bool:
-    """Numbers and units ("kg" of "3.6 mg/kg") are how an answer is written, never a subject it could miss."""
-    return any(c.isdigit() for c in word) or word in MEASURE_WORDS or word in lexicon.dose_units
-
-
-def _beside_found(intent: Intent, unmatched: list[str]) -> set[str]:
-    """Words next to a facet the answer does cover: "failure" of "kidney failure" answered from renal
-    impairment is covered by that synonym, not missing."""
-    found = [intent.facet_words[f] for f in intent.facets if f in intent.facet_words]
-    found = [said for said in found if said not in unmatched]
-    beside: set[str] = set()
-    words = intent.words
-    for said in found:
-        parts = said.split()
-        for i in range(len(words) - len(parts) + 1):
-            if words[i : i + len(parts)] == parts:
-                beside.update(words[j] for j in (i - 1, i + len(parts)) if 0 <= j < len(words))
-    return beside
-
-
-def _as_phrases(missing: list[str], words: list[str]) -> str:
-    """Missing words as the user wrote them: neighbours joined ("hair loss"), groups comma-separated."""
-    singles = {w for m in missing for w in m.split()}
-    groups: list[list[str]] = []
-    previous = -2
-    for index, word in enumerate(words):
-        if word in singles:
-            if index == previous + 1 and groups:
-                groups[-1].append(word)
-            else:
-                groups.append([word])
-            singles.discard(word)
-            previous = index
-    phrases = [" ".join(g) for g in groups]
-    phrases += [m for m in missing if not set(m.split()) & {w for g in groups for w in g}]
-    return ", ".join(dict.fromkeys(phrases))

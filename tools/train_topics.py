@@ -32,7 +32,7 @@ from intents.understanding.topic_decision import read_features
 
 C = 3.0  # inverse regularisation, chosen on the dev split
 PRUNE = 0.02  # weights smaller than this change no decision and are not shipped
-FINGERPRINT_FILES = ("topics.yaml", "frames.yaml", "stopwords.txt", "smalltalk.yaml", "drug_words.txt")
+FINGERPRINT_FILES = ("topics.yaml", "frames.yaml", "dose_units.txt", "stopwords.txt", "smalltalk.yaml", "drug_words.txt")
 
 
 def fingerprint() -> str:

@@ -34,6 +34,7 @@ from bot.telegram.groups import Groups
 from bot.telegram.inline import Inline
 from bot.telegram.private import Conversation
 from bot.telegram.sending import Responder
+from bot.telegram.texts import bot_text
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +96,8 @@ class DrugBot:
         """The command menu of each audience: private chats, groups, group admins, and the bot's own admins'
         private chats. /reload and /stats appear only in the last two (group admins of any group see them;
         only DRUGBOT_ADMIN_IDS may use them)."""
-        lexicon = self.service.engine.lexicon
-
         def menu(entries: list[tuple[str, str]]) -> list[BotCommand]:
-            return [BotCommand(name, lexicon.reply(key)) for name, key in entries]
+            return [BotCommand(name, bot_text(key)) for name, key in entries]
 
         menus: list[tuple[str, list[BotCommand], BotCommandScope]] = [
             ("private", menu(PRIVATE_COMMANDS), BotCommandScopeAllPrivateChats()),

@@ -15,6 +15,7 @@ from telegram.ext import ContextTypes
 from bot.telegram.deeplink import start_link, start_payload
 from bot.telegram.render import MESSAGE_LIMIT, escape, plain_preview, to_html_messages
 from bot.telegram.sending import Responder, with_retry
+from bot.telegram.texts import bot_text
 from intents import FAQ_LIST_KEY, PATH_SEP, ChatContext, Kind, Reply, source_note
 
 INLINE_CACHE_SECONDS = 300
@@ -61,11 +62,11 @@ class Inline:
                 replies.append(reply)
         if not replies:
             example = engine.example_name() or "kadcyla"
-            text = engine.lexicon.reply("inline_hint", example=example)
+            text = bot_text("inline_hint", example=example)
             return [
                 InlineQueryResultArticle(
                     id="hint",
-                    title=engine.lexicon.reply("inline_hint_title"),
+                    title=bot_text("inline_hint_title"),
                     description=text,
                     input_message_content=InputTextMessageContent(escape(text), parse_mode=ParseMode.HTML),
                 )
@@ -78,13 +79,13 @@ class Inline:
                 continue
             seen.add(key)
             chunks = to_html_messages(reply, MESSAGE_LIMIT - 400)
-            more = f"\n<i>{escape(engine.lexicon.reply('inline_continued'))}</i>"
+            more = f"\n<i>{escape(bot_text('inline_continued'))}</i>"
             note = source_note(reply, engine.lexicon)
             source = f"\n\n<i>{escape(note.text)}</i>" if note else ""
             body = chunks[0] + (more if len(chunks) > 1 else "") + source
             title = PATH_SEP.join(reply.section) if reply.section else (reply.drug or "drugbot")
             payload = start_payload(query if reply is direct else None, reply) if username else None
-            private = engine.lexicon.reply("inline_private")
+            private = bot_text("inline_private")
             button = InlineKeyboardButton(private, url=start_link(username, payload or ""))
             articles.append(
                 InlineQueryResultArticle(

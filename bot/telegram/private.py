@@ -12,6 +12,7 @@ from telegram.ext import ContextTypes
 from bot.telegram.deeplink import read_payload
 from bot.telegram.keyboards import drugs_page, options_markup, parse_data
 from bot.telegram.sending import Responder, with_retry
+from bot.telegram.texts import bot_text
 from intents import Line
 
 
@@ -60,11 +61,10 @@ class Conversation:
         if greet:
             reply.lines.insert(0, Line(role="text", text=self.service.engine.lexicon.reply("greeting")))
         if message.chat.type != ChatType.PRIVATE:
-            lexicon = self.service.engine.lexicon
-            text = lexicon.reply("help_group", bot=context.bot.username or "bot")
+            note = bot_text("help_group", bot=context.bot.username or "bot")
             # getMe says whether BotFather's privacy mode is off (the bot then reads every group message)
             privacy = "help_privacy_off" if context.bot.can_read_all_group_messages else "help_privacy_on"
-            reply.lines += [Line(role="note", text=text), Line(role="note", text=lexicon.reply(privacy))]
+            reply.lines += [Line(role="note", text=note), Line(role="note", text=bot_text(privacy))]
         await self.responder.send_reply(message, reply, quote=message.chat.type != ChatType.PRIVATE)
 
     async def drugs(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
