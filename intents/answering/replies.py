@@ -3,7 +3,7 @@ the drug's name, headings, and the bot's own sentences from `intents/data/replie
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from intents.answering.models import Kind, Option, Reply
 from intents.common.text import fold
@@ -47,7 +47,7 @@ class Replies:
             updated=mono.updated,
         )
 
-    def section_options(self, mono: MonographInfo, answered: Unit | None, first: list[Unit] = ()) -> list[Option]:
+    def section_options(self, mono: MonographInfo, answered: Unit | None, first: Sequence[Unit] = ()) -> list[Option]:
         """Buttons for the drug's sections (those in `first` leading), and its FAQ list."""
         drug = self.units(mono)
         top = answered.path[0] if answered and answered.kind == "part" else None
@@ -57,7 +57,7 @@ class Replies:
             options.append(Option(label=self.lexicon.reply("listing_faq"), drug_id=mono.id, part=FAQ_LIST_KEY))
         return options
 
-    def listing(self, query: str, mono: MonographInfo, key: str, first: list[Unit] = (), **values: str) -> Reply:
+    def listing(self, query: str, mono: MonographInfo, key: str, first: Sequence[Unit] = (), **values: str) -> Reply:
         """The drug's sections, those in `first` leading: when no part answers with confidence."""
         drug = self.units(mono)
         lines = [Line(role="title", text=mono.title)]
@@ -155,7 +155,8 @@ class Replies:
         if group in ("help", "greeting"):
             example = self.example_name()
             if group == "help" and example:
-                examples = self.lexicon.replies.get("help_examples", [])
+                examples = self.lexicon.replies.get("help_examples")
+                examples = examples if isinstance(examples, list) else []
                 lines += [Line(role="bullet", text=str(e).format(drug=example)) for e in examples]
             lines.append(Line(role="note", text=self.lexicon.reply("disclaimer")))
         return Reply(query=query, kind=Kind.SMALLTALK, lines=lines)

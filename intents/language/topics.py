@@ -6,6 +6,8 @@ a monograph is cut into parts. Neither needs the other, so the shared scoring si
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 from intents.language.classifier import SUBJECT_PREFIX, features
 from intents.language.lexicon import Lexicon
 from intents.language.phrases import hit_feature, phrase_hits, phrase_topic
@@ -48,7 +50,7 @@ def topic_probabilities(lexicon: Lexicon, masked: list[str], hits: list[str], fe
 
 
 def question_topic(
-    words: list[str], name_words: set[str], lexicon: Lexicon, threshold: float = FAQ_THRESHOLD
+    words: list[str], name_words: AbstractSet[str], lexicon: Lexicon, threshold: float = FAQ_THRESHOLD
 ) -> str | None:
     """The topic of an FAQ question of a monograph (its drug's names masked), when the classifier is sure;
     without trained weights, the lexicon's scoring."""

@@ -24,7 +24,7 @@ import zlib
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import pydantic_core
 from pydantic import BaseModel, ValidationError
@@ -32,6 +32,7 @@ from pydantic import BaseModel, ValidationError
 from intents.library.corpus import Corpus, FileResult, MonographInfo
 from intents.library.files import FileRefused, open_regular_file
 from intents.library.names import NameIndex
+from intents.library.names import Table as _Table
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +179,9 @@ def _index(header: _Header, blobs: list[memoryview]) -> CachedIndex:
         files[path] = FileResult(path, size, mtime_ns, info, error, units if length else None, units_key, warnings)
     signature = sorted((r.path, r.size, r.mtime_ns) for r in files.values())
     names = header.names
-    return CachedIndex(files, signature, NameIndex(exact=names.exact, partial=names.partial, deletes=names.deletes))
+    # the tables hold sorted tuples, as a compact index does: no copy into the build-time type is needed
+    exact, partial, deletes = (cast(_Table, t) for t in (names.exact, names.partial, names.deletes))
+    return CachedIndex(files, signature, NameIndex(exact=exact, partial=partial, deletes=deletes))
 
 
 def _read(handle: BinaryIO, size: int) -> tuple[_Header, list[memoryview]]:

@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import os
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -202,7 +202,7 @@ def stat_files(folders: Iterable[Path | str]) -> tuple[list[tuple[str, int, int]
     return scan.signature(), scan.folders
 
 
-def iter_parse(jobs: Sequence[tuple[str, int, int, bool]]) -> Iterator[FileResult]:
+def iter_parse(jobs: Sequence[tuple[str, int, int, bool]]) -> Generator[FileResult, None, None]:
     """Parse files, in worker processes when there are many; results in job order, as they come."""
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) >= PARALLEL_FROM and workers > 1:

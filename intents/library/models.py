@@ -69,6 +69,9 @@ class LoadIssue(BaseModel):
     reason: str
 
 
+LineRole = Literal["title", "heading", "text", "bullet", "question", "note"]
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
     """One line of a reply body, styled by role so each front end can render it (HTML, plain text).
@@ -77,7 +80,7 @@ class Line:
     this is plain data either way (pydantic validates it as a field of `Reply`).
     """
 
-    role: Literal["title", "heading", "text", "bullet", "question", "note"]
+    role: LineRole
     text: str
     label: str | None = None
     depth: int = 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise, permutations
+from typing import Protocol
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -23,7 +24,6 @@ from rapidfuzz.distance import OSA
 from intents.common.text import fold
 from intents.language.lexicon import Lexicon
 from intents.language.name_forms import combination_parts, is_qualifier
-from intents.library.models import Monograph
 
 MAX_NAME_TOKENS = 8
 MIN_TYPO_NAME = 5  # shorter names are too close to ordinary words to forgive a typo
@@ -47,6 +47,23 @@ class Mention:
     ids: tuple[str, ...]
     how: str  # "exact" | "fuzzy" | "partial"
     text: str
+
+# name key -> drug ids: sets while an index is built, sorted tuples once it is compact (or loaded from the cache)
+Table = dict[str, set[str] | tuple[str, ...]]
+
+
+class NamedDrug(Protocol):
+    """What the name index needs of a monograph: a parsed one or the corpus's summary of one."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def names(self) -> tuple[str, ...]: ...
+
 
 
 def max_typos(length: int) -> int:
@@ -110,9 +127,9 @@ class NameIndex:
     """Folded drug names -> monograph ids, with the typo and partial-name indexes."""
 
     # values are sets while building, tuples once `compact` has run
-    exact: dict[str, set[str] | tuple[str, ...]] = field(default_factory=dict)
-    partial: dict[str, set[str] | tuple[str, ...]] = field(default_factory=dict)
-    deletes: dict[str, set[str] | tuple[str, ...]] = field(default_factory=dict)
+    exact: Table = field(default_factory=dict)
+    partial: Table = field(default_factory=dict)
+    deletes: Table = field(default_factory=dict)
     by_length: dict[int, list[str]] = field(default_factory=dict)  # folded keys by length, for suggestions
 
     def __post_init__(self) -> None:
@@ -140,7 +157,7 @@ class NameIndex:
             self.combinations.append((tuple(sorted(ids)), refs))
 
     @classmethod
-    def build(cls, monographs: Iterable[Monograph], lexicon: Lexicon) -> NameIndex:
+    def build(cls, monographs: Iterable[NamedDrug], lexicon: Lexicon) -> NameIndex:
         index = cls()
         for mono in monographs:
             names = list(mono.names) + lexicon.synonyms.get(fold(mono.title), [])
@@ -291,9 +308,9 @@ class NameIndex:
         for i, word in enumerate(words):
             if i in used or i in blocked:
                 continue
-            ids = self.partial.get(word)
-            if ids:
-                found.append(Mention(i, i + 1, tuple(sorted(ids)), "partial", word))
+            partial = self.partial.get(word)
+            if partial:
+                found.append(Mention(i, i + 1, tuple(sorted(partial)), "partial", word))
                 used.add(i)
 
         # 4. the strength and form after a name are part of what was named ("metformin er 500mg")

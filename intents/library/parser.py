@@ -153,9 +153,9 @@ def _parse_sections(body: str) -> tuple[tuple[Section, ...], list[tuple[str, str
     flat: list[tuple[int, str, list[str]]] = []
     preamble: list[str] = []
     for raw in body.splitlines():
-        heading = _HEADING.match(raw)
-        if heading:
-            flat.append((len(heading.group(1)), clean_heading(heading.group(2)), []))
+        found = _HEADING.match(raw)
+        if found:
+            flat.append((len(found.group(1)), clean_heading(found.group(2)), []))
         elif flat:
             flat[-1][2].append(raw)
         else:
@@ -178,7 +178,7 @@ def _parse_sections(body: str) -> tuple[tuple[Section, ...], list[tuple[str, str
             faq_lines.append("#" * level + " " + heading)
             faq_lines.extend(lines)
             continue
-        node = (level, heading, lines, [])
+        node: tuple[int, str, list[str], list[Any]] = (level, heading, lines, [])
         while stack and stack[-1][0] >= level:
             stack.pop()
         (stack[-1][3] if stack else tree).append(node)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import lz4.block
 from pydantic_core import from_json, to_json
@@ -17,7 +18,7 @@ from pydantic_core import from_json, to_json
 from intents.common.text import fold, stem
 from intents.language.lexicon import Lexicon
 from intents.language.topics import question_topic
-from intents.library.models import Block, Line, Monograph, Section
+from intents.library.models import Block, Line, LineRole, Monograph, Section
 
 OVERVIEW_TOPIC = "overview"
 PATH_SEP = " › "
@@ -85,7 +86,7 @@ class Unit:
         return self
 
     def reply_lines(self) -> list[Line]:
-        return [Line(r, t, lb, d) for r, t, lb, d in self.ensure().lines]
+        return [Line(cast(LineRole, r), t, lb, d) for r, t, lb, d in self.ensure().lines]
 
 
 class DrugUnits:
@@ -173,7 +174,7 @@ def pack_units(drug: DrugUnits) -> bytes:
     return lz4.block.compress(b"".join([_HEAD.pack(len(head)), head, *heavies]))
 
 
-def unpack_units(packed: bytes) -> DrugUnits:
+def unpack_units(packed: bytes | memoryview) -> DrugUnits:
     raw = lz4.block.decompress(packed)
     (length,) = _HEAD.unpack_from(raw)
     rows, section_keys = from_json(raw[_HEAD.size : _HEAD.size + length])
@@ -202,7 +203,7 @@ def _stems(words: list[str]) -> set[str]:
     return {stem(w) for w in words if len(w) > 2}
 
 
-def classify(text: str, lexicon: Lexicon, ignore: set[str] = frozenset()) -> str | None:
+def classify(text: str, lexicon: Lexicon, ignore: AbstractSet[str] = frozenset()) -> str | None:
     """The topic of a sentence (an FAQ question), decided like a user's message; `ignore` are the drug's names."""
     return question_topic(fold(text).split(), ignore, lexicon)
 
