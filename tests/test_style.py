@@ -24,3 +24,11 @@ def test_engine_never_imports_telegram():
     code = "import sys, intents.engine; print(any(m.startswith('telegram') for m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_types_check():
+    """mypy over the engine and the front ends (configured in pyproject.toml), as part of the test command."""
+    if shutil.which("mypy") is None and subprocess.run([sys.executable, "-m", "mypy", "--version"]).returncode:
+        pytest.skip("mypy is not installed (pip install -e '.[test]' brings it)")
+    result = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
