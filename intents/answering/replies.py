@@ -1,5 +1,5 @@
 """Building replies: the last stage of the pipeline. Monograph text in, a `Reply` out; the only words added are
-the drug's name, headings, and the bot's own sentences from `intents/data/replies.yaml`."""
+the drug's name, headings, and the bot's own sentences from `intents/language/vocabulary/replies.yaml`."""
 
 from __future__ import annotations
 
