@@ -31,7 +31,8 @@ class RecentAnswers:
 
     def earlier(self, chat_id: int, key: tuple[str, str], now: float) -> int | None:
         """The message id of the same answer in this chat within the cooldown, if there is one."""
-        seen = self._chats.get(chat_id, {}).get(key)
+        chat = self._chats.get(chat_id)
+        seen = chat.get(key) if chat is not None else None
         if seen is None or now - seen[0] >= self.seconds:
             return None
         return seen[1]

@@ -119,6 +119,8 @@ class ErrorReporter:
             f"<pre>{html.escape(tail(trace, REPORT_TRACE_UNITS))}</pre>"
         )
         chat_id = self.chat_id
+        if chat_id is None:
+            return
         await with_retry(
             lambda: context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML),
             f"sendMessage(error report to {chat_id})",

@@ -40,8 +40,8 @@ class Conversation:
         if opened is not None and opened[0] == "q":
             await self.responder.answer(update, context, opened[1])
             return
-        if opened is not None and message is not None:
-            drug, part = opened[1], opened[2]
+        if opened is not None and len(opened) == 3 and message is not None:
+            _, drug, part = opened
             reply = await self.responder.converse(
                 message.chat_id,
                 context.chat_data,

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 
 import httpx
+from telegram._utils.defaultvalue import DefaultValue  # PTB's "use the default timeout" marker
+from telegram._utils.types import ODVInput  # PTB's own type of its timeout parameters
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
-_DEFAULT = type(BaseRequest.DEFAULT_NONE)  # PTB's "use the default timeout" marker
-ODV = float | None | object
+ODV = ODVInput[float]
 
 
 class JsonBodyRequest(HTTPXRequest):
@@ -36,10 +37,10 @@ class JsonBodyRequest(HTTPXRequest):
             )
         defaults = self._client.timeout
         timeout = httpx.Timeout(
-            connect=defaults.connect if isinstance(connect_timeout, _DEFAULT) else connect_timeout,
-            read=defaults.read if isinstance(read_timeout, _DEFAULT) else read_timeout,
-            write=defaults.write if isinstance(write_timeout, _DEFAULT) else write_timeout,
-            pool=defaults.pool if isinstance(pool_timeout, _DEFAULT) else pool_timeout,
+            connect=_seconds(connect_timeout, defaults.connect),
+            read=_seconds(read_timeout, defaults.read),
+            write=_seconds(write_timeout, defaults.write),
+            pool=_seconds(pool_timeout, defaults.pool),
         )
         body = json.dumps(request_data.parameters, ensure_ascii=False, separators=(",", ":")).encode()
         try:
@@ -57,3 +58,8 @@ class JsonBodyRequest(HTTPXRequest):
         except httpx.HTTPError as err:
             raise NetworkError(f"httpx.{err.__class__.__name__}: {err}") from err
         return response.status_code, response.content
+
+
+def _seconds(value: ODV, default: float | None) -> float | None:
+    """A timeout PTB passes, or the client's own when PTB passes its "default" marker."""
+    return default if isinstance(value, DefaultValue) else value

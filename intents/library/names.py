@@ -171,7 +171,7 @@ class NameIndex:
         """Turn the build-time sets into sorted tuples: half the memory, and much faster to load from the cache."""
         for table in (self.exact, self.partial, self.deletes):
             for key, value in table.items():
-                table[key] = tuple(sorted(value))  # type: ignore[assignment]
+                table[key] = tuple(sorted(value))
 
     def add(self, name: str, drug_id: str, lexicon: Lexicon) -> None:
         key = fold(name)
