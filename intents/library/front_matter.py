@@ -5,6 +5,8 @@ looks like `is_banned` but is not it (`isBanned`, `banned`, `is_baned`, `"is_ban
 nested under another key, a value that is not a YAML boolean, and any key given twice (YAML would silently keep
 the last) make the file bad. Other unknown keys are only warned about. Names longer than `MAX_NAME_CHARS` are
 refused: every name is indexed with its typo variants, which cost memory quadratic in its length.
+
+The file is split by python-frontmatter's YAML handler, subclassed so that it loads with the strict loader here.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import unicodedata
 from typing import Any
 
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 from pydantic import BaseModel, ConfigDict, StrictBool, ValidationError, field_validator
 from rapidfuzz.distance import OSA
 
@@ -27,10 +30,14 @@ MAX_NESTING = 64  # deeper YAML is refused before it reaches the C composer, whi
 _MEASURED_FROM = 5_000
 BAN_KEY = "is_banned"
 
-_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)  # python-frontmatter's own, pinned: see StrictYAMLHandler
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _NESTING_MARKS = re.compile(r"[\[{:?-]")
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# PyYAML >= 6.0.4 has a nesting limit of its own (about 1,000 levels, in its scanner): "exceeded maximum nesting
+# depth". Loose about the words after "maximum nesting", but anchored: a constructor's problem can quote the file
+# ("... for the tag '!nesting'"), a scanner's or parser's cannot start with it.
+_PYYAML_NESTING = re.compile(r"^(?:exceeded )?maximum nesting\b", re.IGNORECASE)
 
 
 class FrontMatterError(ValueError):
@@ -102,15 +109,42 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         return mapping
 
 
+class StrictYAMLHandler(YAMLHandler):
+    """python-frontmatter's YAML handler, refusing what the ban cannot allow and loading with `_StrictLoader`.
+
+    Its `split` and `load` are called directly, not through `frontmatter.parse`/`loads`, which are lenient where a
+    monograph must be refused (no or unclosed front matter comes back as all body, a front matter that is not a
+    mapping is dropped) and rewrite CRLF to LF (which moves the line numbers YAML errors give, and so the messages).
+    Both raise `FrontMatterError`, which `frontmatter.parse` would swallow as a `ValueError`.
+    """
+
+    # The library's pattern, pinned: a release that changed it would change where every monograph splits.
+    FM_BOUNDARY = _BOUNDARY
+
+    def split(self, text: str) -> tuple[str, str]:
+        """(front matter, body) of a file that starts with a `---` line, past BOMs and surrounding blank space."""
+        text = text.lstrip("\ufeff").strip()
+        if not text.startswith("---"):
+            raise FrontMatterError("no YAML front matter (the file must start with a '---' line)")
+        try:
+            front, body = super().split(text)
+        except ValueError:  # fewer than two boundary lines
+            raise FrontMatterError("front matter is not closed with a '---' line") from None
+        return front, body.strip()
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        """The front matter's YAML, read by `_load_yaml`; another Loader would drop the duplicate-key refusal."""
+        if kwargs:
+            raise TypeError(f"StrictYAMLHandler loads with its own strict loader only, not {sorted(kwargs)}")
+        return _load_yaml(fm)
+
+
+_HANDLER = StrictYAMLHandler()
+
+
 def split_front_matter(text: str) -> tuple[str, str]:
     """(front matter, body) of a file that starts with a `---` line."""
-    text = text.lstrip("\ufeff").strip()
-    if not text.startswith("---"):
-        raise FrontMatterError("no YAML front matter (the file must start with a '---' line)")
-    parts = _BOUNDARY.split(text, 2)
-    if len(parts) < 3:
-        raise FrontMatterError("front matter is not closed with a '---' line")
-    return parts[1], parts[2].strip()
+    return _HANDLER.split(text)
 
 
 def _nesting(front: str) -> int:
@@ -127,17 +161,24 @@ def _nesting(front: str) -> int:
     return deepest
 
 
+def _too_deep() -> FrontMatterError:
+    return FrontMatterError(f"front matter nests more than {MAX_NESTING} levels deep")
+
+
 def _load_yaml(front: str) -> Any:
+    """YAML through `_StrictLoader`, every refusal (PyYAML's own nesting limit included) as our `FrontMatterError`."""
     try:
         if len(_NESTING_MARKS.findall(front)) > _MEASURED_FROM and _nesting(front) > MAX_NESTING:
-            raise FrontMatterError(f"front matter nests more than {MAX_NESTING} levels deep")
+            raise _too_deep()
         return yaml.load(front, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
+        if _PYYAML_NESTING.match(str(getattr(exc, "problem", None) or "")):  # may trigger before ours is measured
+            raise _too_deep() from None
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise FrontMatterError(f"front matter is not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
     except RecursionError:
-        raise FrontMatterError(f"front matter nests more than {MAX_NESTING} levels deep") from None
+        raise _too_deep() from None
 
 
 def _squashed(key: object) -> str:
@@ -196,8 +237,8 @@ def read_front_matter(text: str, warnings: list[str] | None = None) -> tuple[Fro
     What is wrong but not fatal (an unknown key, an alias too long) is appended to `warnings`.
     """
     warnings = warnings if warnings is not None else []
-    front, body = split_front_matter(text)
-    meta = _load_yaml(front)
+    front, body = _HANDLER.split(text)
+    meta = _HANDLER.load(front)
     if not meta:
         raise FrontMatterError("front matter is empty")
     if not isinstance(meta, dict):
