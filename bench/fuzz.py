@@ -97,7 +97,7 @@ def child_messages(corpus: str, questions: str, count: int, seed: int) -> dict[s
     from bench.fuzz_inputs import conversations
     from bot.loading import load_engine
     from intents.models import ChatContext
-    from tests.fuzzcheck import banned_texts, reply_problem
+    from testkit.checks import banned_texts, reply_problem
 
     engine = load_engine([Path(corpus)], cache_dir=OUT / "fuzz-cache")
     entries = list(engine.corpus.entries.values())
@@ -256,7 +256,7 @@ def output_problem(out: bytes, forbidden: set[str], banned: set[str]) -> str | N
 def campaign_jsonl(quick: bool, work: Path) -> Result:
     from bench.fuzz_inputs import jsonl_line
     from intents.corpus import load_corpus
-    from tests.fuzzcheck import banned_texts
+    from testkit.checks import banned_texts
 
     count = 300 if quick else 1200
     result = Result(

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bench.crash import ROOT, bot_env, kill_mid_burst, start_bot, stop_bot
 from bench.fuzz import Result
-from tests.fakebotapi import FakeBotApi
+from testkit.fakebotapi import FakeBotApi
 
 START_TIMEOUT = 30.0  # seconds a damaged start may take to answer (imports and indexing on a busy machine)
 QUESTION = "dose of kadcyla?"

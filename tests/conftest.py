@@ -10,7 +10,7 @@ import pytest
 from intents.corpus import load_corpus
 from intents.engine import Engine
 from intents.lexicon import Lexicon, load_lexicon
-from tests.fakebotapi import FakeBotApi
+from testkit.fakebotapi import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

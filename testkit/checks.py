@@ -9,7 +9,7 @@ from bot.telegram.render import MESSAGE_LIMIT, to_html_messages
 from intents.corpus import Corpus
 from intents.models import Kind, Monograph, Reply, Section
 from intents.text import fold
-from tests.fakebotapi import ApiError, parse_html, utf16_len
+from testkit.fakebotapi import ApiError, parse_html, utf16_len
 
 SERVED_KINDS = (Kind.FAQ, Kind.SECTION, Kind.LISTING)
 
