@@ -2,7 +2,7 @@
 
 (d) Damaged state and cache files: a clean run leaves a real state file and index cache; each kind of damage
 is applied to a copy, the bot is started on it and must answer "dose of kadcyla?". (e) kill -9 in the middle of
-a 1,000-update burst, restart, and count what was lost (bench/crash.py's round).
+a 1,000-update burst, restart, and count what was lost (testkit/botprocess.py's round, as bench/crash.py runs it).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.crash import ROOT, bot_env, kill_mid_burst, start_bot, stop_bot
 from bench.fuzz import Result
+from testkit.botprocess import ROOT, bot_env, kill_mid_burst, start_bot, stop_bot
 from testkit.fakebotapi import FakeBotApi
 
 START_TIMEOUT = 30.0  # seconds a damaged start may take to answer (imports and indexing on a busy machine)
