@@ -15,7 +15,6 @@ import logging
 import sys
 from pathlib import Path
 
-from bench.questions import QUESTIONS_DIR, Question, load_questions, question_files, write_question_corpus
 from intents.classifier import (
     MODEL_FILE,
     STRONG,
@@ -29,6 +28,7 @@ from intents.lexicon import DATA_DIR, Lexicon, load_lexicon
 from intents.matcher import match
 from intents.names import NameIndex
 from intents.topic_decision import read_features
+from testkit.questions import QUESTIONS_DIR, Question, load_questions, question_files, write_question_corpus
 
 C = 3.0  # inverse regularisation, chosen on the dev split
 PRUNE = 0.02  # weights smaller than this change no decision and are not shipped
