@@ -20,7 +20,9 @@ CHILDREN: dict[str, Callable[[list[str]], dict[str, Any]]] = {
 
 
 def main(argv: list[str] | None = None) -> None:
-    kind, *args = sys.argv[1:] if argv is None else argv
+    kind, *args = (sys.argv[1:] if argv is None else argv) or [""]
+    if kind not in CHILDREN:
+        raise SystemExit(f"usage: python -m bench.fuzzing.child {{{','.join(CHILDREN)}}} ARGS... (run by bench.fuzz)")
     print(json.dumps(CHILDREN[kind](args)))
 
 
