@@ -13,6 +13,7 @@ COPY pyproject.toml README.md ./
 COPY intents ./intents
 COPY bot ./bot
 COPY tests ./tests
+COPY testkit ./testkit
 RUN python -m pip install --no-cache-dir -e ".[test]"
 COPY seeds ./seeds
 

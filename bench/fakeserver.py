@@ -1,4 +1,4 @@
-"""Run the tests' fake Bot API server in its own process, so a benchmark's bot gets a core of its own.
+"""Run the test kit's fake Bot API server in its own process, so a benchmark's bot gets a core of its own.
 
 python -m bench.fakeserver --port-file /tmp/port
 """
@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 from pathlib import Path
 
-from tests.fakebotapi import FakeBotApi
+from testkit.fakebotapi import FakeBotApi
 
 
 async def serve(port_file: Path, token: str, validate: bool) -> None:

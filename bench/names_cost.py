@@ -46,7 +46,7 @@ def corpus_infos(drugs: int) -> list[Monograph]:
     seed = next(iter(load_corpus([ROOT / "seeds"]).entries.values()))
     infos = [Monograph(id=seed.id, title=seed.title, names=seed.names)]
     if drugs:
-        from bench.generate import make_drugs
+        from testkit.synthetic import make_drugs
 
         infos += [
             Monograph(id=d.slug, title=d.title, names=(d.title, d.inn, *d.brands), is_banned=d.banned)

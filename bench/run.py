@@ -58,7 +58,7 @@ def process_age() -> float:
 
 def ensure_corpus(size: int, seed: int) -> tuple[Path, Path]:
     """The generated corpus and its questions for `size`, made once per seed and reused."""
-    from bench.generate import make_drugs, make_questions, write_corpus
+    from testkit.synthetic import make_drugs, make_questions, write_corpus
 
     folder = OUT / f"corpus-{size}-s{seed}"
     questions = OUT / f"questions-{size}-s{seed}.jsonl"

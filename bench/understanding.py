@@ -3,7 +3,7 @@
     python -m bench.understanding                 # the test split: overall, per topic, per frame, the curve
     python -m bench.understanding --split dev     # the split thresholds are chosen on
 
-A question is asked against monographs of every drug the corpus names (`bench.questions`). A *confident*
+A question is asked against monographs of every drug the corpus names (`testkit.questions`). A *confident*
 answer is a `faq` or `section` reply; it is right when its drug is the question's drug and its topic one of
 the question's acceptable topics. Prints the table, writes `bench/out/understanding.json` and, when
 matplotlib is installed (the `train` extra), the precision-coverage curve as `bench/out/understanding.png`.
@@ -18,13 +18,13 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from bench.questions import ROOT, Question, load_questions, title_of, write_question_corpus
 from intents.answering.models import Kind
 from intents.common.text import fold
 from intents.engine import Engine, Trace
 from intents.language.lexicon import load_lexicon
 from intents.library.corpus import load_corpus
 from intents.understanding import topic_decision
+from testkit.questions import ROOT, Question, load_questions, title_of, write_question_corpus
 
 OUT = ROOT / "bench" / "out"
 CONFIDENT = (Kind.FAQ, Kind.SECTION)

@@ -10,7 +10,7 @@ import pytest
 from intents.engine import Engine
 from intents.language.lexicon import Lexicon, load_lexicon
 from intents.library.corpus import load_corpus
-from tests.fakebotapi import FakeBotApi
+from testkit.fakebotapi import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -12,8 +12,8 @@ from bot.service import EngineService
 from bot.settings import Settings
 from bot.telegram.app import build_application
 from intents.assembly import load_engine
+from testkit.fakebotapi import FakeBotApi
 from tests.conftest import FICTIONAL, SEEDS
-from tests.fakebotapi import FakeBotApi
 
 ADMIN = 1
 GROUP = -100200300

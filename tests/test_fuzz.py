@@ -28,9 +28,9 @@ from intents.answering.models import ChatContext, Reply
 from intents.engine import Engine
 from intents.language.lexicon import Lexicon
 from intents.library.corpus import Corpus, load_corpus
+from testkit.checks import banned_texts, reply_problem
+from testkit.fakebotapi import BOT_USERNAME, FakeBotApi
 from tests.conftest import FICTIONAL, SEEDS, STUBS
-from tests.fakebotapi import BOT_USERNAME, FakeBotApi
-from tests.fuzzcheck import banned_texts, reply_problem
 
 FUZZ = settings(derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.fakebotapi import BOT_USERNAME
+from testkit.fakebotapi import BOT_USERNAME
 from tests.telegram_harness import running_bot, sent_to
 
 CHANNEL = -100500600

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.telegram.cooldown import RecentAnswers
-from tests.fakebotapi import BOT_USERNAME
+from testkit.fakebotapi import BOT_USERNAME
 from tests.telegram_harness import GROUP, running_bot, sent_to
 
 POINTER = "I answered that a moment ago: it is the message this one replies to."

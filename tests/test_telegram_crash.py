@@ -1,8 +1,8 @@
-"""kill -9 in the middle of a burst: the real bot in a subprocess, killed and started again (bench/crash.py)."""
+"""kill -9 in the middle of a burst: the real bot in a subprocess, killed and started again (testkit/botprocess.py)."""
 
 from __future__ import annotations
 
-from bench.crash import CONTEXT_CHATS, kill_mid_burst
+from testkit.botprocess import CONTEXT_CHATS, kill_mid_burst
 
 CONCURRENT_UPDATES = 16
 

@@ -10,8 +10,8 @@ from bot.service import EngineService
 from bot.state import open_state
 from bot.telegram.app import build_application
 from intents.assembly import load_engine
+from testkit.fakebotapi import BOT_ID, BOT_USERNAME
 from tests.conftest import SEED_FILE, SEEDS
-from tests.fakebotapi import BOT_ID, BOT_USERNAME
 from tests.telegram_harness import ADMIN, GROUP, button, make_settings, running_bot, sent_to
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakebotapi import BOT_USERNAME
+from testkit.fakebotapi import BOT_USERNAME
 from tests.telegram_harness import GROUP, running_bot, sent_to
 
 

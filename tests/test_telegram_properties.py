@@ -16,7 +16,7 @@ from bot.telegram.keyboards import parse_data
 from bot.telegram.render import MESSAGE_LIMIT, to_html_messages
 from intents.answering.models import Kind, Reply
 from intents.library.models import Line
-from tests.fakebotapi import parse_html, utf16_len
+from testkit.fakebotapi import parse_html, utf16_len
 
 PROPERTIES = settings(derandomize=True, deadline=None, max_examples=80, suppress_health_check=[HealthCheck.too_slow])
 USERNAME = "drug_test_bot"

@@ -8,8 +8,8 @@ import signal
 import sys
 from pathlib import Path
 
+from testkit.fakebotapi import FakeBotApi
 from tests.conftest import ROOT
-from tests.fakebotapi import FakeBotApi
 
 
 def clean_env(**extra: str) -> dict[str, str]:

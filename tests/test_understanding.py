@@ -10,10 +10,10 @@ from collections import Counter
 
 import pytest
 
-from bench.questions import QUESTIONS_DIR, load_questions, question_files, split_of
 from bench.understanding import engine_for_questions, evaluate
 from intents.answering.models import Kind
 from intents.language.classifier import MODEL_FILE, TopicModel
+from testkit.questions import QUESTIONS_DIR, load_questions, question_files, split_of
 from tests.conftest import ROOT
 from tools.train_topics import fingerprint
 

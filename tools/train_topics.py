@@ -15,7 +15,6 @@ import logging
 import sys
 from pathlib import Path
 
-from bench.questions import QUESTIONS_DIR, Question, load_questions, question_files, write_question_corpus
 from intents.language.classifier import (
     MODEL_FILE,
     STRONG,
@@ -29,10 +28,18 @@ from intents.library.corpus import load_corpus
 from intents.library.names import NameIndex
 from intents.understanding.matcher import match
 from intents.understanding.topic_decision import read_features
+from testkit.questions import QUESTIONS_DIR, Question, load_questions, question_files, write_question_corpus
 
 C = 3.0  # inverse regularisation, chosen on the dev split
 PRUNE = 0.02  # weights smaller than this change no decision and are not shipped
-FINGERPRINT_FILES = ("topics.yaml", "frames.yaml", "dose_units.txt", "stopwords.txt", "smalltalk.yaml", "drug_words.txt")
+FINGERPRINT_FILES = (
+    "topics.yaml",
+    "frames.yaml",
+    "dose_units.txt",
+    "stopwords.txt",
+    "smalltalk.yaml",
+    "drug_words.txt",
+)
 
 
 def fingerprint() -> str:

@@ -14,13 +14,12 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.generate import Drug, monograph_text
 from intents.common.text import fold
+from testkit.synthetic import Drug, monograph_text
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS_DIR = ROOT / "intents" / "language" / "questions"
 CORPUS_DIR = ROOT / "bench" / "out" / "question-corpus"
-SPLITS = ("train", "dev", "test")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,15 +1,14 @@
-"""Campaigns (d) and (e) of bench/fuzz.py: the real bot in a subprocess against the fake Bot API server.
+"""Campaign (d) of `python -m bench.fuzz`: damaged state and cache files, the real bot in a subprocess against the
+fake Bot API server.
 
-(d) Damaged state and cache files: a clean run leaves a real state file and index cache; each kind of damage
-is applied to a copy, the bot is started on it and must answer "dose of kadcyla?". (e) kill -9 in the middle of
-a 1,000-update burst, restart, and count what was lost (bench/crash.py's round).
+A clean run leaves a real state file and index cache; each kind of damage is applied to a copy, the bot is
+started on it and must answer "dose of kadcyla?".
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 import pickle
 import random
@@ -19,9 +18,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.crash import ROOT, bot_env, kill_mid_burst, start_bot, stop_bot
-from bench.fuzz import Result
-from tests.fakebotapi import FakeBotApi
+from bench.fuzzing.harness import Result
+from testkit.botprocess import ROOT, bot_env, start_bot, stop_bot
+from testkit.fakebotapi import FakeBotApi
 
 START_TIMEOUT = 30.0  # seconds a damaged start may take to answer (imports and indexing on a busy machine)
 QUESTION = "dose of kadcyla?"
@@ -159,7 +158,7 @@ async def _each_damage(api: FakeBotApi, quick: bool, work: Path, result: Result)
     result.figures["context kept across a clean restart"] = ok
 
 
-def campaign_state(quick: bool, work: Path) -> Result:
+def campaign(quick: bool, work: Path) -> Result:
     result = Result(
         "(d) damaged state and cache files",
         meaning="each kind of damage to the state file, then to the index cache: crashed = the bot did not start "
@@ -167,34 +166,3 @@ def campaign_state(quick: bool, work: Path) -> Result:
     )
     asyncio.run(_damaged_starts(quick, work, result))
     return result
-
-
-async def _kill_round(updates: int, work: Path) -> Result:
-    api = FakeBotApi(token="123456:FUZZ")
-    await api.start()
-    try:
-        found = await kill_mid_burst(api, work, updates)
-    finally:
-        await api.stop()
-    result = Result(
-        "(e) kill -9 mid-burst",
-        tried=found.updates,
-        wrong=found.lost + found.answered_twice + found.contexts_lost,
-        meaning="a burst of group questions, SIGKILL once a third is answered, restart: wrong = updates never "
-        "answered + answered twice + chat contexts lost (of 20 set just before)",
-    )
-    result.figures.update(
-        {
-            "fetched, unanswered at the kill": found.fetched_unanswered_at_kill,
-            "never answered": found.lost,
-            "answered twice": found.answered_twice,
-            "contexts lost": found.contexts_lost,
-        }
-    )
-    return result
-
-
-def campaign_kill(quick: bool, work: Path) -> Result:
-    # a killed bot drops its connections mid-request: the fake server's access errors are expected noise
-    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
-    return asyncio.run(_kill_round(300 if quick else 1000, work))

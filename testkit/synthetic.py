@@ -1,11 +1,12 @@
-"""Synthetic monographs and questions for the benchmark, deterministic from a seed number.
+"""Synthetic monographs and questions, deterministic from a seed number: the benchmarks' and fuzz campaigns'
+corpora, and the monographs the labelled question corpus is asked against (`testkit.questions`).
 
 Drug names are fictional and pronounceable, with the near-collisions of real corpora: shared stems (-mab,
 -tinib, -pril...), a plain drug next to its salt and its conjugate (Velorizumab / Velorizumab Vedotin), and
 "X and Y" combination products. Files mirror the real seed's structure, sizes and debris (bold headings, `A:**`
 in FAQ answers, a truncated description). Questions follow the styles of shared/eval/dev_cases.jsonl.
 
-    python -m bench.generate --count 1000 --out bench/out/corpus-1000
+    python -m testkit.synthetic --count 1000 --out bench/out/corpus-1000
 """
 
 from __future__ import annotations

@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from bot.telegram.render import MESSAGE_LIMIT, to_html_messages
-from intents.answering.models import Kind, Reply
+from intents.answering.models import Reply
 from intents.common.text import fold
 from intents.library.corpus import Corpus
 from intents.library.models import Monograph, Section
-from tests.fakebotapi import ApiError, parse_html, utf16_len
-
-SERVED_KINDS = (Kind.FAQ, Kind.SECTION, Kind.LISTING)
+from testkit.fakebotapi import ApiError, parse_html, utf16_len
 
 
 def _section_texts(section: Section) -> Iterator[str]:
@@ -76,7 +74,7 @@ def reply_problem(reply: Reply, corpus: Corpus, forbidden: set[str]) -> str | No
     except UnicodeEncodeError:
         return "reply text is not valid UTF-8 (a lone surrogate)"
     info = corpus.get(reply.drug_id) if reply.drug_id else None
-    if info is not None and info.is_banned and reply.kind in SERVED_KINDS:
+    if info is not None and info.is_banned and reply.sourced:
         return f"answered from banned {info.title}"
     leaked = next((t for t in forbidden if t in text), None)
     if leaked is not None:

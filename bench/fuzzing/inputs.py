@@ -1,4 +1,4 @@
-"""Hostile messages and `ask --jsonl` lines for bench/fuzz.py, deterministic from a seed.
+"""Hostile messages and `ask --jsonl` lines for the fuzz campaigns (a) and (b), deterministic from a seed.
 
 Messages: random code points (controls and lone surrogates included), words up to 5,000 letters, real questions
 mutated, mixed scripts, emoji, markup; grouped into short conversations so follow-ups meet a chat's context.

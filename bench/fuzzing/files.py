@@ -1,4 +1,4 @@
-"""Campaign (c) of bench/fuzz.py: broken monograph files through the loader and `python -m bot check`.
+"""Campaign (c) of `python -m bench.fuzz`: broken monograph files through the loader and `python -m bot check`.
 
 Each case is a folder of its own (a file, or a file and what it collides with), so the loader is timed and
 judged per case in a child process that is killed when a case hangs, then resumed after it. Then `check` and
@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.fuzz import ROOT, Result, limit_memory, line_queue, run_child
+from bench.fuzzing.harness import CHILD, ROOT, Result, limit_memory, line_queue, run_child
 
 GOOD = "---\ntitle: {title}\nis_banned: false\n---\n## Dosage\n\n- {title}: 5 mg daily, a fictional dose.\n"
 BAN_SPELLINGS = ["isBanned", "banned", "is-banned", "Is_Banned", "is_baned", '"is_banned "', "IS_BANNED", "isbanned"]
@@ -148,10 +148,13 @@ def _load(folders: list[str]) -> dict[str, Any]:
     }
 
 
-def child(kind: str, args: list[str]) -> dict[str, Any]:
-    """`cases LIST START`: load each case folder, one JSON line each; `load FOLDER`: all at once."""
-    if kind == "load":
-        return _load(args)
+def child_load(args: list[str]) -> dict[str, Any]:
+    """In a child process (`load FOLDER...`): every case at once."""
+    return _load(args)
+
+
+def child_cases(args: list[str]) -> dict[str, Any]:
+    """In a child process (`cases LIST START`): load each case folder from START on, one JSON line each."""
     cases = json.loads(Path(args[0]).read_text(encoding="utf-8"))
     for index in range(int(args[1]), len(cases)):
         print(json.dumps({"start": index}), flush=True)
@@ -186,7 +189,7 @@ def _run_cases(listing: Path, total: int, result: Result, cases: list[dict[str, 
     start = 0
     while start < total:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bench.fuzz", "--child", "cases", str(listing), str(start)],
+            [*CHILD, "cases", str(listing), str(start)],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -231,7 +234,7 @@ def _run_cases(listing: Path, total: int, result: Result, cases: list[dict[str, 
                     result.details.append(f"{cases[current]['kind']}: {problem}")
 
 
-def campaign_files(quick: bool, work: Path) -> Result:
+def campaign(quick: bool, work: Path) -> Result:
     count = 200 if quick else 1100
     result = Result(
         "(c) broken monograph files",

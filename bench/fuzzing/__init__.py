@@ -1,0 +1,3 @@
+"""The fuzz campaigns that `python -m bench.fuzz` runs: `harness` (what they share; it imports no campaign), one
+module per campaign (`messages`, `jsonl`, `files`, `state`, `kill`), the generated inputs (`inputs`) and `child`,
+the entry point of the subprocesses that run what is fuzzed."""
