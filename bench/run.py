@@ -84,7 +84,7 @@ def phase_cold(corpus: Path, cache: Path) -> dict[str, Any]:
     """Empty cache: time until the engine serves (files parsed, names indexed, as the bot starts), then until
     every monograph's answer units are cut and cached (the bot does this in the background meanwhile)."""
     from bot.progress import ConsoleProgress
-    from intents.assembly import complete_units, load_engine
+    from intents import complete_units, load_engine
 
     started = time.perf_counter()
     engine = load_engine(
@@ -102,7 +102,7 @@ def phase_cold(corpus: Path, cache: Path) -> dict[str, Any]:
 
 
 def phase_warm(corpus: Path, cache: Path) -> dict[str, Any]:
-    from intents.assembly import load_engine
+    from intents import load_engine
 
     started = time.perf_counter()
     engine = load_engine([corpus], cache_dir=cache)
@@ -112,7 +112,7 @@ def phase_warm(corpus: Path, cache: Path) -> dict[str, Any]:
 
 
 def phase_questions(corpus: Path, cache: Path, questions: Path) -> dict[str, Any]:
-    from intents.assembly import load_engine
+    from intents import load_engine
 
     engine = load_engine([corpus], cache_dir=cache)
     cases = [json.loads(line) for line in questions.read_text(encoding="utf-8").splitlines()]
@@ -145,7 +145,7 @@ def phase_questions(corpus: Path, cache: Path, questions: Path) -> dict[str, Any
 
 
 def phase_check(corpus: Path) -> dict[str, Any]:
-    from intents.library.corpus import load_corpus
+    from intents import load_corpus
 
     started = time.perf_counter()
     corpus_ = load_corpus([corpus], cut_units=False)
@@ -171,7 +171,7 @@ async def _run_bot(
     from bot.service import EngineService
     from bot.settings import Settings
     from bot.telegram.app import build_application
-    from intents.assembly import load_engine
+    from intents import load_engine
 
     token = "123456:BENCH"
     async with aiohttp.ClientSession() as http:

@@ -18,12 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from intents.answering.models import Kind
-from intents.common.text import fold
-from intents.engine import Engine, Trace
-from intents.language.lexicon import load_lexicon
-from intents.library.corpus import load_corpus
-from intents.understanding import topic_decision
+from intents import THRESHOLD, Engine, Kind, Trace, fold, load_corpus, load_lexicon
 from testkit.questions import ROOT, Question, load_questions, title_of, write_question_corpus
 
 OUT = ROOT / "bench" / "out"
@@ -93,9 +88,8 @@ def engine_for_questions() -> Engine:
 
 def evaluate(engine: Engine, questions: list[Question], threshold: float | None = None) -> dict[str, Scores]:
     """Scores overall ("all"), per first acceptable topic or subject ("topic:x") and per frame ("frame:x")."""
-    saved = topic_decision.THRESHOLD
-    if threshold is not None:
-        topic_decision.THRESHOLD = threshold
+    saved = engine.threshold
+    engine.threshold = threshold
     try:
         scores: dict[str, Scores] = defaultdict(Scores)
         for question in questions:
@@ -106,7 +100,7 @@ def evaluate(engine: Engine, questions: list[Question], threshold: float | None 
                 scores[key].add(question, trace)
         return scores
     finally:
-        topic_decision.THRESHOLD = saved
+        engine.threshold = saved
 
 
 def curve(engine: Engine, questions: list[Question]) -> list[tuple[float, Scores]]:
@@ -146,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     counts = Counter(q.drug for q in questions)
     print(
         f"{args.split} split: {len(questions)} questions about {len(counts)} drugs; threshold "
-        f"{topic_decision.THRESHOLD}\n"
+        f"{THRESHOLD}\n"
     )
     print(HEADER)
     print(scores["all"].row("**all**"))

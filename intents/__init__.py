@@ -18,6 +18,7 @@ from intents.answering.plain import BULLETS, line_text, opens_block, plain_text
 from intents.answering.render import human_date, source_note, with_source
 from intents.answering.replies import FAQ_LIST_KEY, LISTING_KEY
 from intents.assembly import complete_units, load_engine, never_slow, require_monographs
+from intents.common.text import fold
 from intents.engine import Engine, Trace
 from intents.explain import format_trace
 from intents.language.lexicon import Lexicon, load_lexicon
@@ -25,6 +26,7 @@ from intents.library.cache import default_cache_dir
 from intents.library.corpus import Corpus, CorpusError, MonographInfo, load_corpus, stat_files
 from intents.library.models import Line, LoadIssue
 from intents.library.units import PATH_SEP
+from intents.understanding.topic_decision import THRESHOLD
 
 __all__ = [
     "BULLETS",
@@ -32,6 +34,7 @@ __all__ = [
     "LISTING_KEY",
     "PATH_SEP",
     "SOURCED_KINDS",
+    "THRESHOLD",
     "ChatContext",
     "Corpus",
     "CorpusError",
@@ -46,6 +49,7 @@ __all__ = [
     "Trace",
     "complete_units",
     "default_cache_dir",
+    "fold",
     "format_trace",
     "human_date",
     "line_text",

@@ -134,7 +134,7 @@ def make_cases(base: Path, count: int, seed: int = 5) -> list[dict[str, Any]]:
 
 
 def _load(folders: list[str]) -> dict[str, Any]:
-    from intents.library.corpus import load_corpus
+    from intents import load_corpus
 
     started = time.perf_counter()
     try:

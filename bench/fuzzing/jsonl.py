@@ -92,9 +92,8 @@ def output_problem(out: bytes, forbidden: set[str], banned: set[str]) -> str | N
 
 
 def campaign(quick: bool, work: Path) -> Result:
-    from intents.corpus import load_corpus
-
     from bench.fuzzing.inputs import jsonl_line
+    from intents import load_corpus
     from testkit.checks import banned_texts
 
     count = 300 if quick else 1200
