@@ -5,7 +5,7 @@ A round: 20 private chats ask "dose of kadcyla?" (their context is what a follow
 group questions from 50 chats; once a third of the burst is answered the bot is killed with SIGKILL and started
 again. Counted: updates the bot had fetched but not answered at the kill, updates never answered after the
 restart (lost), updates answered twice, and follow-ups that no longer know the chat's drug (contexts lost).
-`python -m bench.crash` runs rounds and prints them; tests/test_telegram_crash.py asserts on one.
+`python -m bench.crash` runs rounds and prints them; tests/bot/telegram/test_telegram_crash.py asserts on one.
 """
 
 from __future__ import annotations

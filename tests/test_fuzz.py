@@ -374,7 +374,7 @@ class BotThread:
     SENTINEL_CHAT = 4242
 
     def __init__(self, state: Path) -> None:
-        from tests.test_telegram_e2e import running_bot
+        from tests.bot.telegram.test_telegram_e2e import running_bot
 
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)

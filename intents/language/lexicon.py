@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from rapidfuzz import process
@@ -31,11 +32,14 @@ DRUG_STEMS = re.compile(
 )
 
 
+HitKind = Literal["generic", "weak", "facet", "not_covered", "request", "smalltalk", "refuse"]
+
+
 @dataclass(frozen=True)
 class PhraseHit:
     """What a phrase means: a topic (generic, weak or facet), a not-covered subject, smalltalk or refusal."""
 
-    kind: str  # "generic" | "weak" | "facet" | "not_covered" | "request" | "smalltalk" | "refuse"
+    kind: HitKind
     topic: str | None = None
     facet: str | None = None
     group: str | None = None  # not_covered subject or smalltalk group

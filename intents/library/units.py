@@ -10,7 +10,7 @@ import struct
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import lz4.block
 from pydantic_core import from_json, to_json
@@ -22,6 +22,7 @@ from intents.library.models import Block, Line, LineRole, Monograph, Section
 
 OVERVIEW_TOPIC = "overview"
 PATH_SEP = " › "
+UnitKind = Literal["faq", "part"]  # a front-matter or body FAQ pair, or a part of the body
 
 
 def bag(items: Iterable[str]) -> str:
@@ -50,7 +51,7 @@ class Unit:
     """
 
     key: str
-    kind: str  # "faq" | "part"
+    kind: UnitKind
     path: tuple[str, ...]
     label: str
     depth: int

@@ -17,7 +17,7 @@ from bot.service import EngineService
 from intents.assembly import load_engine
 from intents.library.corpus import CorpusError, load_corpus, read_monograph_file
 from intents.library.parser import MonographError
-from tests.test_cli import run
+from tests.bot.test_cli import run
 
 
 @pytest.fixture()

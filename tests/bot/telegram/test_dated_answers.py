@@ -7,9 +7,9 @@ import json
 from intents.answering.render import with_source
 from intents.engine import Engine
 from intents.library.corpus import load_corpus
+from tests.bot.telegram.telegram_harness import ADMIN, running_bot
+from tests.bot.test_cli import run
 from tests.conftest import FICTIONAL, SEEDS
-from tests.telegram_harness import ADMIN, running_bot
-from tests.test_cli import run
 
 SOURCE = "Trastuzumab Emtansine monograph, updated 22 Sep 2025"
 

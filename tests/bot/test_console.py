@@ -15,8 +15,8 @@ import time
 import pytest
 
 from bot.console import Console
+from tests.bot.test_cli import run
 from tests.conftest import ROOT
-from tests.test_cli import run
 
 TITLE = "Trastuzumab Emtansine — FAQs (Frequently Asked Questions)"
 UP = "\x1b[A"

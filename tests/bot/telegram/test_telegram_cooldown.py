@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.telegram.cooldown import RecentAnswers
 from testkit.fakebotapi import BOT_USERNAME
-from tests.telegram_harness import GROUP, running_bot, sent_to
+from tests.bot.telegram.telegram_harness import GROUP, running_bot, sent_to
 
 POINTER = "I answered that a moment ago: it is the message this one replies to."
 

@@ -6,7 +6,7 @@ from bot.telegram.render import MESSAGE_LIMIT, to_html_messages
 from intents.answering.models import Kind, Reply
 from intents.library.models import Line
 from testkit.fakebotapi import parse_html, utf16_len
-from tests.telegram_harness import running_bot
+from tests.bot.telegram.telegram_harness import running_bot
 
 PILL = "💊"  # one character, two UTF-16 code units
 

@@ -11,8 +11,8 @@ from bot.state import open_state
 from bot.telegram.app import build_application
 from intents.assembly import load_engine
 from testkit.fakebotapi import BOT_ID, BOT_USERNAME
+from tests.bot.telegram.telegram_harness import ADMIN, GROUP, button, make_settings, running_bot, sent_to
 from tests.conftest import SEED_FILE, SEEDS
-from tests.telegram_harness import ADMIN, GROUP, button, make_settings, running_bot, sent_to
 
 
 async def test_private_dose_question_is_answered_with_buttons(api, tmp_path):

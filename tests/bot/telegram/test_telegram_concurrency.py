@@ -10,8 +10,8 @@ import pytest
 
 from bot.service import EngineService
 from intents.assembly import load_engine
+from tests.bot.telegram.telegram_harness import running_bot
 from tests.conftest import SEEDS
-from tests.telegram_harness import running_bot
 
 
 def _huge_monograph(folder: Path) -> None:

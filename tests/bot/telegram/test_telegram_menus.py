@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.telegram_harness import ADMIN, GROUP, running_bot, sent_to
+from tests.bot.telegram.telegram_harness import ADMIN, GROUP, running_bot, sent_to
 
 ADMIN_ONLY = {"reload", "stats"}
 

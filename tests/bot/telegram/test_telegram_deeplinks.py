@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 from bot.telegram.deeplink import read_payload, start_payload
 from intents.answering.models import Kind, Reply
 from testkit.fakebotapi import BOT_USERNAME
-from tests.telegram_harness import running_bot
+from tests.bot.telegram.telegram_harness import running_bot
 
 GREETING = "Hello! Ask me about a drug"
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from bot.telegram.keyboards import Press, parse_data
-from tests.telegram_harness import button, running_bot
+from tests.bot.telegram.telegram_harness import button, running_bot
 
 
 def labels(markup: dict) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.state import open_state
-from tests.telegram_harness import running_bot
+from tests.bot.telegram.telegram_harness import running_bot
 
 
 def _good_state(path: Path) -> bytes:

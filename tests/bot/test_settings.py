@@ -8,7 +8,7 @@ import pytest
 
 from bot.settings import Settings, SettingsError, load_settings
 from bot.telegram.runner import webhook_params
-from tests.test_cli import run
+from tests.bot.test_cli import run
 
 
 def test_defaults_poll_with_rate_limit_and_project_seeds(monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from testkit.fakebotapi import BOT_USERNAME
-from tests.telegram_harness import GROUP, running_bot, sent_to
+from tests.bot.telegram.telegram_harness import GROUP, running_bot, sent_to
 
 
 @pytest.mark.parametrize("entities", [True, False])

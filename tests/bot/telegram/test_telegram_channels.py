@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from testkit.fakebotapi import BOT_USERNAME
-from tests.telegram_harness import running_bot, sent_to
+from tests.bot.telegram.telegram_harness import running_bot, sent_to
 
 CHANNEL = -100500600
 DISCUSSION = -100500601

@@ -10,8 +10,8 @@ import aiohttp
 from bot.service import EngineService
 from bot.telegram.app import build_application
 from intents.assembly import load_engine
+from tests.bot.telegram.telegram_harness import make_settings, running_bot
 from tests.conftest import SEEDS
-from tests.telegram_harness import make_settings, running_bot
 
 MALFORMED = [
     {"message": {"message_id": 1, "date": "yesterday", "chat": {"id": 42, "type": "private"}, "text": "hi"}},

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from tests.telegram_harness import running_bot, sent_to
+from tests.bot.telegram.telegram_harness import running_bot, sent_to
 
 ERROR_CHAT = -100999
 BROKEN = "<html>502 Bad Gateway</html>"  # a proxy's page instead of the Bot API's JSON: PTB cannot parse it
