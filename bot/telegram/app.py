@@ -15,6 +15,7 @@ from bot.service import EngineService
 from bot.settings import Settings
 from bot.state import open_state
 from bot.telegram.handlers import DrugBot
+from bot.telegram.ordering import ChatOrderedProcessor
 from bot.telegram.persistence import SQLitePersistence
 from bot.telegram.request import JsonBodyRequest
 from bot.telegram.updates import DurableApplication, JournalBot, JournalQueue, UpdateJournal
@@ -53,7 +54,7 @@ def build_application(
         .application_class(DurableApplication, kwargs={"journal": journal})
         .update_queue(JournalQueue(journal))
         .persistence(SQLitePersistence(journal.store))
-        .concurrent_updates(settings.concurrent_updates)
+        .concurrent_updates(ChatOrderedProcessor(settings.concurrent_updates))  # one chat's replies in order
         .post_init(drugbot.post_init)
         .post_stop(_stop_tasks)
     )

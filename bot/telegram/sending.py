@@ -152,7 +152,8 @@ class Responder:
         `EngineService.run`) and keep the context it returns. `text` is the message it reads ("" for a button).
 
         One call at a time per chat, so a follow-up sent right after a question reads the context the question
-        left; other chats' calls run meanwhile.
+        left; other chats' calls run meanwhile. (The application already handles one chat's updates one after
+        another, replies included: see `bot.telegram.ordering`; this keeps any other caller in turn too.)
         """
         engine = self.service.engine
         async with self._turns.turn(chat_id):
