@@ -20,8 +20,10 @@ from intents.corpus import (
     iter_parse,
     load_corpus,
     missing_units,
+    stat_files,
 )
 from intents.engine import Engine
+from intents.files import shown
 from intents.lexicon import Lexicon, load_lexicon
 from intents.models import LoadIssue
 from intents.names import NameIndex
@@ -49,6 +51,23 @@ def cache_dir_from(value: str | None) -> Path | None:
     if value.lower() in CACHE_OFF:
         return None
     return Path(value) if value else default_cache_dir()
+
+
+def check_folders(folders: Sequence[Path]) -> None:
+    """The checks of the monograph folders that read no file, quick enough to come before anything else at
+    start: each folder exists, is a folder and can be read, and they hold at least one monograph file.
+
+    Raises `CorpusError` with one line (whether their files are valid monographs is for `load_engine`).
+    """
+    for folder in folders:
+        if folder.exists() and not folder.is_dir():
+            raise CorpusError(
+                f"{shown(str(folder))} is a file, not a folder: --seeds and DRUGBOT_SEEDS_DIR name folders of "
+                f"monographs (this one is in {shown(str(folder.parent))})"
+            )
+    signature, names = stat_files(folders)  # raises when a folder is missing or cannot be read
+    if not signature:
+        raise CorpusError(f"no monograph files (.md, .markdown, .txt) in {', '.join(map(shown, names))}")
 
 
 def load_engine(
