@@ -64,3 +64,15 @@ def test_head_keeps_the_first_lines_of_a_long_output_quietly(tmp_path):
     )
     assert len(result.stdout.splitlines()) == 3
     assert result.stderr == "", result.stderr
+
+
+def test_the_tests_run_the_command_line_with_a_temporary_cache_not_the_users(tmp_path):
+    from tests.test_cli import run
+
+    home = tmp_path / "home"
+    home.mkdir()
+    result = run("ask", "dose of kadcyla?", env={"HOME": str(home)})  # as test_cli.py runs every command
+    assert result.returncode == 0, result.stderr
+    assert not (home / ".cache").exists()
+    chat = run("chat", stdin="kadcyla dose\n", env={"HOME": str(home)})
+    assert "3.6 mg/kg" in chat.stdout and not (home / ".cache").exists()
