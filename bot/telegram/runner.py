@@ -142,8 +142,6 @@ def _serve(settings: Settings, token: str, store: StateStore) -> int:
     except CorpusError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
-    for issue in engine.corpus.issues:
-        log.warning("skipped %s: %s", issue.file, issue.reason)
     service = EngineService(engine, settings.seeds_dir, cache_dir=cache_dir)
     app = build_application(settings, service, store=store)
     log.info("serving %d monograph(s) from %s", len(engine.corpus), ", ".join(map(str, settings.seeds_dir)))
