@@ -7,7 +7,9 @@ the same settings as everything else) and the console chat otherwise.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from bot.settings import SettingsError, load_settings
 from intents import CorpusError, load_engine
 
 log = logging.getLogger("bot")
+EXIT_PIPE = 128 + 13  # ended by SIGPIPE, as a shell reports it
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,6 +65,21 @@ def _fail(message: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run a command; the exit code. A reader that stops reading (`| head -3`) ends it quietly, with the exit code
+    of a command that SIGPIPE ended, as other command-line tools do."""
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # here, not at exit, where a closed pipe could only be reported as a warning
+        return code
+    except BrokenPipeError:
+        # output still buffered would fail again when Python flushes at exit: send it nowhere
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_PIPE
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     console = args.command in ("ask", "chat", "check")  # their output is for a person: no log lines unless -v
     quiet = logging.ERROR if console else logging.WARNING
@@ -124,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
 
             trace = engine.explain(question)
             print(format_trace(trace))
-            print("\n" + reply_for_console(trace.reply, engine.lexicon))
+            if trace.reply is not None:
+                print("\n" + reply_for_console(trace.reply, engine.lexicon))
             return 0
         reply, _ = engine.respond(question)
         if args.json:

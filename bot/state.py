@@ -9,6 +9,12 @@ answered them. Every update is written here first and marked done when answered,
 interrupted are answered after a restart, and the ones already answered are recognised when Telegram delivers
 them again.
 
+Update ids are one bot's, counted by one server: the journal records the bot it belongs to (`bind`; a new
+TELEGRAM_BOT_TOKEN starts a new journal) and the sequence of ids it is in. An id below the offset the bot last
+confirmed with a batch (Telegram never sends those again), or far below the highest id seen (webhooks confirm no
+offset), means the ids started again (a new or reset Bot API server): the old ids are forgotten, with one
+WARNING, and the update is answered. An id the journal holds otherwise is a delivery again, not answered twice.
+
 A file that is not a readable drugbot state (truncated, random bytes, a directory, another schema, an old pickle)
 is moved aside under a timestamped name with one ERROR line, and the bot starts with empty contexts.
 """
@@ -33,7 +39,15 @@ SCHEMA = {
     "chat": ["chat_id", "data", "updated"],
     "inbox": ["seq", "update_id", "body", "received", "done"],
 }
+# Added without a new schema version (older code reads the file and ignores it): which bot the journal is for,
+# and the offset of the last getUpdates call that returned updates.
+META = ["key", "value"]
+META_TABLE = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
 KEEP_DONE = 1_000  # answered update ids remembered: more than one getUpdates batch Telegram could deliver again
+# Telegram delivers again only the updates it has not had confirmed: at most one getUpdates batch (100) or the
+# webhook deliveries in flight (at most 100). An id held in the journal but further below the highest seen than
+# this is not one of them: the ids started again.
+REDELIVERY_WINDOW = 1_000
 STALE_UPDATE_SECONDS = 24 * 3600  # Telegram keeps undelivered updates for 24 hours
 STALE_CHAT_SECONDS = 30 * 24 * 3600
 ERROR_LOG_INTERVAL = 60.0
@@ -59,6 +73,7 @@ class StateStore:
         self.path = path
         self._last_error = 0.0
         self._received = 0
+        self._confirmed: int | None = None  # offset of the last getUpdates call that returned updates
 
     # --- opening ------------------------------------------------------------------------------------
 
@@ -94,6 +109,7 @@ class StateStore:
             raise OSError(_reason(exc)) from None
         store = cls(db, path)
         store._prune()
+        store._confirmed = _as_int(store._meta("confirmed"))
         return store
 
     @classmethod
@@ -141,27 +157,65 @@ class StateStore:
 
     # --- the update journal ---------------------------------------------------------------------------
 
-    def receive(self, updates: Sequence[tuple[int, str]]) -> list[bool]:
-        """Journal received updates (id, raw JSON) in one transaction; False for an id seen before.
+    def bind(self, bot_id: int) -> None:
+        """Tie the journal to the bot whose updates it holds (its id from getMe). Update ids are per bot: when
+        the state file held another bot's journal (TELEGRAM_BOT_TOKEN changed), that journal is dropped with
+        one WARNING, so the new bot's updates are not taken for ones received before. Chat contexts are kept
+        (chat ids are the same for every bot)."""
+        try:
+            with self._tx() as db:
+                old = _as_int(self._meta("bot_id"))
+                if old is not None and old != bot_id:
+                    unanswered = db.execute("SELECT COUNT(*) FROM inbox WHERE done = 0").fetchone()[0]
+                    db.execute("DELETE FROM inbox")
+                    db.execute("DELETE FROM meta WHERE key = 'confirmed'")
+                    self._confirmed = None
+                    log.warning(
+                        "state %s: the update journal was bot %d's, this is bot %d (a new TELEGRAM_BOT_TOKEN?): "
+                        "starting a new journal; %d update(s) the other bot received and did not answer are dropped",
+                        self.path,
+                        old,
+                        bot_id,
+                        unanswered,
+                    )
+                if old != bot_id:
+                    self._set_meta(db, "bot_id", bot_id)
+        except sqlite3.Error as exc:
+            self._failed("recording the bot of the update journal", exc)
 
-        Written before PTB asks Telegram for the next batch, which is what tells Telegram to forget these.
-        When the journal cannot be written the updates are still answered (True), only not crash-safe.
+    def receive(self, updates: Sequence[tuple[int, str]], confirmed: int | None = None) -> list[bool]:
+        """Journal received updates (id, raw JSON) in one transaction; False for one received before.
+
+        `confirmed` is the offset of the getUpdates call that returned them: Telegram forgets every update below
+        it, so none below it can come again. An id the journal holds is taken for a delivery again (False),
+        and an id below that offset or far below the highest id seen starts a new sequence (see the module
+        docstring). Written before PTB asks Telegram for the next batch, which is what tells Telegram to
+        forget these. When the journal cannot be written the updates are still answered (True), only not
+        crash-safe.
         """
         if not updates:
             return []
         now = time.time()
         fresh: list[bool] = []
+        insert = "INSERT OR IGNORE INTO inbox (update_id, body, received, done) VALUES (?, ?, ?, 0)"
         try:
             with self._tx() as db:
+                highest, last_seq = db.execute("SELECT MAX(update_id), MAX(seq) FROM inbox").fetchone()
+                window = None if highest is None else highest - REDELIVERY_WINDOW
+                floor = max((f for f in (self._confirmed, window) if f is not None), default=None)
                 for update_id, body in updates:
-                    cursor = db.execute(
-                        "INSERT OR IGNORE INTO inbox (update_id, body, received, done) VALUES (?, ?, ?, 0)",
-                        (update_id, body, now),
-                    )
+                    if floor is not None and update_id < floor:
+                        self._new_sequence(db, update_id, floor, highest, last_seq)
+                        floor = None  # the old ids are forgotten: this batch's are all of the new sequence
+                    cursor = db.execute(insert, (update_id, body, now))
                     fresh.append(cursor.rowcount == 1)
+                if confirmed is not None and confirmed != self._confirmed:
+                    self._set_meta(db, "confirmed", confirmed)
         except sqlite3.Error as exc:
             self._failed("journalling received updates", exc)
             return [True] * len(updates)
+        if confirmed is not None:
+            self._confirmed = confirmed
         self._received += len(updates)
         if self._received >= KEEP_DONE:
             self._received = 0
@@ -191,10 +245,41 @@ class StateStore:
 
     # --- internals ----------------------------------------------------------------------------------
 
+    def _new_sequence(
+        self, db: sqlite3.Connection, update_id: int, floor: int, highest: int | None, last_seq: int | None
+    ) -> None:
+        """Forget the journal of the old sequence of update ids (every row before this batch), logged once."""
+        cleared = db.execute("DELETE FROM inbox WHERE seq <= ?", (last_seq or 0,)).rowcount
+        db.execute("DELETE FROM meta WHERE key = 'confirmed'")
+        self._confirmed = None
+        log.warning(
+            "update ids started again: update %d is below %d, where Telegram cannot be sending it again "
+            "(highest id seen %s): a new or reset Bot API server? Answering it; the journal of the old ids "
+            "(%d update(s)) is cleared",
+            update_id,
+            floor,
+            highest,
+            cleared,
+        )
+
+    def _meta(self, key: str) -> str | None:
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    @staticmethod
+    def _set_meta(db: sqlite3.Connection, key: str, value: object) -> None:
+        db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, str(value)),
+        )
+
     @staticmethod
     def _chat_row(chat_id: int | None, data: dict[str, Any] | None) -> tuple[int, str] | None:
         try:
-            return (int(chat_id), _json(data)) if chat_id is not None else None  # type: ignore[arg-type]
+            return (int(chat_id), _json(data)) if chat_id is not None else None
         except (TypeError, ValueError) as exc:
             log.warning("chat %s: context not saved, it is not plain JSON data (%s)", chat_id, exc)
             return None
@@ -257,6 +342,13 @@ class StateStore:
             log.error("state %s: %s failed (%s); answering from memory", self.path, what, exc)
 
 
+def _as_int(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
 def _reason(exc: BaseException) -> str:
     return str(exc) if isinstance(exc, sqlite3.Error | OSError) else f"{type(exc).__name__}: {exc}"
 
@@ -293,6 +385,11 @@ def _check_schema(db: sqlite3.Connection) -> None:
         found = [row[1] for row in db.execute(f"PRAGMA table_info({table})")]
         if found != columns:
             raise StateDamaged(f"table {table!r} has columns {found}, expected {columns}")
+    found = [row[1] for row in db.execute("PRAGMA table_info(meta)")]
+    if not found:  # a file from before the journal knew its bot
+        db.execute(META_TABLE)
+    elif found != META:
+        raise StateDamaged(f"table 'meta' has columns {found}, expected {META}")
 
 
 def _create_schema(db: sqlite3.Connection) -> None:
@@ -313,6 +410,7 @@ def _create_schema(db: sqlite3.Connection) -> None:
             received REAL NOT NULL,
             done INTEGER NOT NULL DEFAULT 0
         );
+        {META_TABLE};
         COMMIT;
         """
     )

@@ -17,7 +17,7 @@ from intents.answering.models import SOURCED_KINDS, ChatContext, Kind, Option, R
 from intents.answering.plain import BULLETS, line_text, opens_block, plain_text
 from intents.answering.render import human_date, source_note, with_source
 from intents.answering.replies import FAQ_LIST_KEY, LISTING_KEY
-from intents.assembly import complete_units, load_engine, never_slow, require_monographs
+from intents.assembly import check_folders, complete_units, load_engine, never_slow, require_monographs
 from intents.common.text import fold
 from intents.engine import Engine, Trace
 from intents.explain import format_trace
@@ -47,6 +47,7 @@ __all__ = [
     "Option",
     "Reply",
     "Trace",
+    "check_folders",
     "complete_units",
     "default_cache_dir",
     "fold",

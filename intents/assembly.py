@@ -21,7 +21,9 @@ from intents.library.corpus import (
     iter_parse,
     load_corpus,
     missing_units,
+    stat_files,
 )
+from intents.library.files import shown
 from intents.library.models import LoadIssue
 from intents.library.names import NameIndex
 
@@ -30,6 +32,23 @@ log = logging.getLogger(__name__)
 # A monograph's packed answer units unpack in about 12 µs per KB of its file (2 MiB: 25 ms), so one of 256 KB
 # costs 3 ms at most when first asked about; real monographs are 5-30 KB.
 QUICK_FILE_BYTES = 256 * 1024
+
+
+def check_folders(folders: Sequence[Path]) -> None:
+    """The checks of the monograph folders that read no file, quick enough to come before anything else at
+    start: each folder exists, is a folder and can be read, and they hold at least one monograph file.
+
+    Raises `CorpusError` with one line (whether their files are valid monographs is for `load_engine`).
+    """
+    for folder in folders:
+        if folder.exists() and not folder.is_dir():
+            raise CorpusError(
+                f"{shown(str(folder))} is a file, not a folder: --seeds and DRUGBOT_SEEDS_DIR name folders of "
+                f"monographs (this one is in {shown(str(folder.parent))})"
+            )
+    signature, names = stat_files(folders)  # raises when a folder is missing or cannot be read
+    if not signature:
+        raise CorpusError(f"no monograph files (.md, .markdown, .txt) in {', '.join(map(shown, names))}")
 
 
 def load_engine(

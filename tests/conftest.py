@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -19,6 +23,14 @@ STUBS = SHARED / "eval" / "stubs"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FICTIONAL = FIXTURES / "monographs"
 SEED_FILE = SEEDS / "trastuzumab-emtansine.md"
+
+# No test writes into the user's cache folder (~/.cache/drugbot, or DRUGBOT_CACHE_DIR): the index caches and the
+# chat history of this process and of every command it starts go to a temporary folder, removed at the end.
+# Set here, when pytest loads this file, so it holds before any test module is imported.
+_CACHE_HOME = tempfile.mkdtemp(prefix="drugbot-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
+os.environ.pop("DRUGBOT_CACHE_DIR", None)
+atexit.register(shutil.rmtree, _CACHE_HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -18,10 +18,8 @@ from bench.fuzzing.harness import OUT, Result, run_child
 def child(args: list[str]) -> dict[str, Any]:
     """In a child process (`messages CORPUS QUESTIONS COUNT SEED`): COUNT generated messages through the engine on
     CORPUS."""
-    from bot.loading import load_engine
-
     from bench.fuzzing.inputs import conversations
-    from intents import ChatContext
+    from intents import ChatContext, load_engine
     from testkit.checks import banned_texts, reply_problem
 
     corpus, questions, count, seed = args[0], args[1], int(args[2]), int(args[3])

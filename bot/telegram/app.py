@@ -13,8 +13,9 @@ from telegram.request import HTTPXRequest
 
 from bot.service import EngineService
 from bot.settings import Settings
-from bot.state import open_state
+from bot.state import StateStore, open_state
 from bot.telegram.handlers import DrugBot
+from bot.telegram.ordering import ChatOrderedProcessor
 from bot.telegram.persistence import SQLitePersistence
 from bot.telegram.request import JsonBodyRequest
 from bot.telegram.updates import DurableApplication, JournalBot, JournalQueue, UpdateJournal
@@ -29,10 +30,12 @@ def build_application(
     service: EngineService,
     *,
     poll_timeouts: float = 30.0,
+    store: StateStore | None = None,
 ) -> Application:
-    """The application with its state store, rate limiting and every handler registered."""
+    """The application with its state store (`store`, else the one at DRUGBOT_STATE_PATH), rate limiting and
+    every handler registered."""
     drugbot = DrugBot(service, settings)
-    journal = UpdateJournal(open_state(settings.state_path))
+    journal = UpdateJournal(store if store is not None else open_state(settings.state_path))
     bot = JournalBot(
         journal=journal,
         token=settings.require_token(),
@@ -53,7 +56,7 @@ def build_application(
         .application_class(DurableApplication, kwargs={"journal": journal})
         .update_queue(JournalQueue(journal))
         .persistence(SQLitePersistence(journal.store))
-        .concurrent_updates(settings.concurrent_updates)
+        .concurrent_updates(ChatOrderedProcessor(settings.concurrent_updates))  # one chat's replies in order
         .post_init(drugbot.post_init)
         .post_stop(_stop_tasks)
     )

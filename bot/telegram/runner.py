@@ -1,7 +1,10 @@
 """`python -m bot telegram`: load settings and monographs, then poll (or serve a webhook) until stopped.
 
-Start-up failures are one line naming the cause: a token Telegram rejects ends the process (exit 2), an
-unreachable server is waited for with backoff (the bot may start before the network does).
+Start-up failures are one line naming the cause. The bot's own configuration comes first: settings, the
+monograph folders (a missing one ends the process, exit 2) and the state file (one that cannot be used is
+logged: contexts are then kept in memory), so a mistake there is said at once, even while Telegram cannot be
+reached. Then Telegram: a token it rejects ends the process (exit 2), an unreachable server is waited for with
+backoff (the bot may start before the network does). Then the monographs are loaded.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from telegram import Bot, Update
@@ -24,9 +28,10 @@ from bot.paths import cache_dir_from
 from bot.progress import ConsoleProgress
 from bot.service import EngineService
 from bot.settings import Settings, SettingsError, load_settings
+from bot.state import StateStore, open_state
 from bot.telegram.app import build_application
 from bot.telegram.redact import redact_token
-from intents import CorpusError, load_engine
+from intents import CorpusError, check_folders, load_engine
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +118,20 @@ def run_telegram(folders: Sequence[Path] | None = None) -> int:
     # httpx logs every request line (with the token, which the filter masks); only worth it when debugging
     logging.getLogger("httpx").setLevel(logging.INFO if settings.log_level == "DEBUG" else logging.WARNING)
     try:
+        check_folders(settings.seeds_dir)
+    except CorpusError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    store = open_state(settings.state_path)
+    try:
+        return _serve(settings, token, store)
+    finally:
+        store.close()
+
+
+def _serve(settings: Settings, token: str, store: StateStore) -> int:
+    """Check the token with Telegram, load the monographs, then serve until stopped."""
+    try:
         if not asyncio.run(check_token(settings)):
             return 0
     except TokenRejected as exc:
@@ -124,10 +143,8 @@ def run_telegram(folders: Sequence[Path] | None = None) -> int:
     except CorpusError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
-    for issue in engine.corpus.issues:
-        log.warning("skipped %s: %s", issue.file, issue.reason)
     service = EngineService(engine, settings.seeds_dir, cache_dir=cache_dir)
-    app = build_application(settings, service)
+    app = build_application(settings, service, store=store)
     log.info("serving %d monograph(s) from %s", len(engine.corpus), ", ".join(map(str, settings.seeds_dir)))
     # PTB's run_* use the current event loop: initialise on it first, waiting for Telegram as above
     loop = asyncio.new_event_loop()
@@ -147,7 +164,7 @@ def run_telegram(folders: Sequence[Path] | None = None) -> int:
     return 0
 
 
-def webhook_params(settings: Settings) -> dict[str, object]:
+def webhook_params(settings: Settings) -> dict[str, Any]:
     """Arguments for PTB's webhook server; a secret token is made up when none is configured."""
     path = urlparse(settings.webhook_url).path.strip("/")
     return {

@@ -15,6 +15,7 @@ from collections import Counter, OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
+from functools import partial
 from typing import Any, TypeVar
 
 from telegram import Message, Update
@@ -148,7 +149,8 @@ class Responder:
         `EngineService.run`) and keep the context it returns. `text` is the message it reads ("" for a button).
 
         One call at a time per chat, so a follow-up sent right after a question reads the context the question
-        left; other chats' calls run meanwhile.
+        left; other chats' calls run meanwhile. (The application already handles one chat's updates one after
+        another, replies included: see `bot.telegram.ordering`; this keeps any other caller in turn too.)
         """
         engine = self.service.engine
         async with self._turns.turn(chat_id):
@@ -187,8 +189,9 @@ class Responder:
                 params["reply_parameters"] = {"message_id": message.message_id, "allow_sending_without_reply": True}
             if message.is_topic_message and message.message_thread_id:
                 params["message_thread_id"] = message.message_thread_id
+            send: Callable[[], Awaitable[Any]] = partial(bot.do_api_request, "sendMessage", api_kwargs=params)
             sent = await with_retry(
-                lambda params=params: bot.do_api_request("sendMessage", api_kwargs=params),
+                send,
                 f"sendMessage(chat {message.chat_id})",
             )
             if sent is not None and index == 0:

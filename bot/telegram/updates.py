@@ -9,7 +9,8 @@ every update is written to the state journal before it is queued (a polled batch
 update on its own); `DurableApplication` marks it done when its handling ends, and on start queues again those a
 crash interrupted. An update Telegram delivers a second time (its confirmation was lost in the crash) is
 recognised by its id and dropped, so nothing is answered twice (except one whose reply was sent in the instant
-before the crash, before it could be marked done).
+before the crash, before it could be marked done). The journal is the bot's (a new token starts a new one) and
+of one sequence of ids (a server whose ids start again starts a new one): see `bot.state`.
 """
 
 from __future__ import annotations
@@ -61,11 +62,16 @@ class UpdateJournal:
         self.store = store
         self._polled: dict[int, bool] = {}  # polled updates journalled but not yet queued: whether each is new
 
-    def polled(self, updates: Sequence[tuple[int, dict[str, Any]]]) -> None:
+    def bind(self, bot_id: int) -> None:
+        """Tie the journal to the bot (its id from getMe): update ids are one bot's (see `StateStore.bind`)."""
+        self.store.bind(bot_id)
+
+    def polled(self, updates: Sequence[tuple[int, dict[str, Any]]], offset: int | None = None) -> None:
         """Journal a getUpdates batch in one transaction (one commit per batch, not per update), before PTB
-        queues it and so before it confirms the batch to Telegram."""
+        queues it and so before it confirms the batch to Telegram. `offset` is the one the call asked for."""
         bodies = [(update_id, json.dumps(raw, ensure_ascii=False, separators=(",", ":"))) for update_id, raw in updates]
-        self._polled.update(zip((update_id for update_id, _ in updates), self.store.receive(bodies), strict=True))
+        fresh = self.store.receive(bodies, confirmed=offset)
+        self._polled.update(zip((update_id for update_id, _ in updates), fresh, strict=True))
 
     def accept(self, update: Update) -> bool:
         """Journal an update about to be queued (a polled one already is); False when it was received before
@@ -100,7 +106,7 @@ class UpdateJournal:
         return updates
 
 
-class JournalQueue(asyncio.Queue):  # type: ignore[type-arg]
+class JournalQueue(asyncio.Queue[Any]):
     """PTB's update queue (polling and webhook both put into it) that journals each update before queueing it.
 
     For a webhook, Telegram gets its "200 OK" only after the update is queued, hence after it is journalled.
@@ -169,11 +175,11 @@ class JournalBot(ExtBot[Any]):
                 journalled.append((update.update_id, raw))
             updates.append(update)
         if self._journal is not None and journalled:
-            self._journal.polled(journalled)
+            self._journal.polled(journalled, offset)
         return tuple(updates)
 
 
-class DurableApplication(Application):  # type: ignore[type-arg]
+class DurableApplication(Application):
     """PTB's Application that marks each update answered (with its chat's data) when its handling ends,
     and queues again at start the updates a crash interrupted."""
 
@@ -187,6 +193,8 @@ class DurableApplication(Application):  # type: ignore[type-arg]
         if self._replayed:  # the runner may initialize early (to check the token); PTB calls it again
             return
         self._replayed = True
+        if self.journal is not None:
+            self.journal.bind(self.bot.id)  # known now: initialising asked getMe
         if self.journal is not None and isinstance(self.update_queue, JournalQueue):
             interrupted = self.journal.interrupted(self.bot)
             if interrupted:

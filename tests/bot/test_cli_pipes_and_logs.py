@@ -1,0 +1,78 @@
+"""The command line in a subprocess, as a user runs it: pipes closed early, temporary caches, batch lines."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def bot_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DRUGBOT_"))}
+    env["PYTHONPATH"] = str(ROOT)
+    env.update(extra)
+    return env
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["ask", "dose of Kadcyla?"],
+        ["ask", "--explain", "kadcyla side effects"],
+        ["check", "--dates"],
+        ["ask", "--jsonl"],
+    ],
+)
+def test_a_reader_that_stops_reading_ends_the_command_quietly(args, tmp_path):
+    """As `python -m bot check --dates | head -0`: the pipe is closed before the command writes."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=bot_env(DRUGBOT_CACHE_DIR=str(tmp_path / "cache")),
+    )
+    assert proc.stdout is not None and proc.stdin is not None
+    proc.stdout.close()  # the reader is gone before the first line is written
+    proc.stdin.write(b"dose of kadcyla?\n" * 50)
+    proc.stdin.close()
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    code = proc.wait(timeout=60)
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr and "Exception ignored" not in stderr, stderr
+    assert stderr == "", stderr
+    assert code == 141  # as a command that SIGPIPE ended (128 + 13), without a word
+
+
+def test_head_keeps_the_first_lines_of_a_long_output_quietly(tmp_path):
+    script = (
+        f"{sys.executable} -m bot ask --jsonl < /dev/stdin | head -3; "
+        f"{sys.executable} -m bot check --dates | head -0"
+    )
+    result = subprocess.run(
+        ["bash", "-c", script],
+        input="dose of kadcyla?\n" * 2000,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=bot_env(DRUGBOT_CACHE_DIR=str(tmp_path / "cache")),
+        timeout=120,
+    )
+    assert len(result.stdout.splitlines()) == 3
+    assert result.stderr == "", result.stderr
+
+
+def test_the_tests_run_the_command_line_with_a_temporary_cache_not_the_users(tmp_path):
+    from tests.bot.test_cli import run
+
+    home = tmp_path / "home"
+    home.mkdir()
+    result = run("ask", "dose of kadcyla?", env={"HOME": str(home)})  # as test_cli.py runs every command
+    assert result.returncode == 0, result.stderr
+    assert not (home / ".cache").exists()
+    chat = run("chat", stdin="kadcyla dose\n", env={"HOME": str(home)})
+    assert "3.6 mg/kg" in chat.stdout and not (home / ".cache").exists()

@@ -1,0 +1,33 @@
+"""The Telegram bot as an operator sees it: its log at start-up, the admin commands, the heartbeat at stop."""
+
+from __future__ import annotations
+
+import shutil
+
+from tests.conftest import SEED_FILE
+from tests.test_telegram_startup import clean_env, start_bot, stop_bot
+
+
+async def test_each_bad_monograph_file_is_logged_once_at_start_up(api, tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED_FILE, seeds / "kadcyla.md")
+    (seeds / "broken.md").write_text("---\ntitle: [x\n---\n", encoding="utf-8")
+    env = clean_env(
+        TELEGRAM_BOT_TOKEN=api.token,
+        DRUGBOT_API_BASE_URL=api.base_url,
+        DRUGBOT_SEEDS_DIR=str(seeds),
+        DRUGBOT_STATE_PATH=str(tmp_path / "state.sqlite3"),
+        DRUGBOT_WATCH_SEEDS="false",
+    )
+    proc = await start_bot(tmp_path, "telegram", env=env)
+    try:
+        api.push_text("dose of kadcyla?", chat_id=4646, user_id=4646)
+        await api.wait_for("sendMessage", timeout=40)
+    finally:
+        code, stderr = await stop_bot(proc)
+    assert code == 0, stderr
+    named = [line for line in stderr.splitlines() if "broken.md" in line]
+    assert len(named) == 1, named
+    assert "WARNING" in named[0] and "YAML" in named[0]
+
