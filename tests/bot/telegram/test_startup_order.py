@@ -9,8 +9,8 @@ import time
 import pytest
 
 from testkit.fakebotapi import FakeBotApi
+from tests.bot.telegram.test_telegram_startup import clean_env, free_port, start_bot, stop_bot
 from tests.conftest import SEED_FILE
-from tests.test_telegram_startup import clean_env, free_port, start_bot, stop_bot
 
 
 def unreachable_env(**extra: str) -> dict[str, str]:

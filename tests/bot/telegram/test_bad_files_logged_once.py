@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+from tests.bot.telegram.test_telegram_startup import clean_env, start_bot, stop_bot
 from tests.conftest import SEED_FILE
-from tests.test_telegram_startup import clean_env, start_bot, stop_bot
 
 
 async def test_each_bad_monograph_file_is_logged_once_at_start_up(api, tmp_path):
