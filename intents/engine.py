@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from threading import Lock
 
 from intents.answering.models import ChatContext, Kind, Reply
-from intents.answering.notes import as_phrases, unmentioned
-from intents.answering.parts import Choice, choose, faq_match, topic_of
+from intents.answering.parts import Choice, topic_of
+from intents.answering.policy import AnswerPolicy, Asked
 from intents.answering.replies import FAQ_LIST_KEY, LISTING_KEY, Replies
 from intents.answering.resolve import Outcome, Resolution, resolve
 from intents.common.text import fold
@@ -22,7 +22,7 @@ from intents.language.lexicon import Lexicon, load_lexicon
 from intents.library.corpus import Corpus, MonographInfo
 from intents.library.models import Line
 from intents.library.names import NameIndex
-from intents.library.units import DrugUnits, Unit, build_units, unpack_units
+from intents.library.units import DrugUnits, build_units, unpack_units
 from intents.understanding.matcher import Intent, match
 from intents.understanding.topic_decision import TopicDecision, decide
 
@@ -67,6 +67,7 @@ class Engine:
         self._allowed = {m.id for m in corpus.served()}
         self._sorted: list[MonographInfo] | None = None
         self.replies = Replies(corpus, self.lexicon, self.names, self.units)
+        self.policy = AnswerPolicy(self.lexicon, self.replies, self.units)
 
     # --- public API ----------------------------------------------------------------------------------
 
@@ -198,163 +199,10 @@ class Engine:
         others: list[MonographInfo],
         trace: Trace | None = None,
     ) -> Reply:
-        """The policy: a part only for a confident topic; otherwise the honest listing or "which part?"."""
-        drug = self.units(mono)
-        close: list[Unit] = []
-        for t in decision.close:
-            close += [u for u in drug.sections if t in u.topic_ids and u not in close]
-        subject = " or ".join(self.lexicon.not_covered_labels[s] for s in decision.subjects)
-        early = self._faq_answer(query, intent, decision, mono, drug, others, trace)
-        early = early or self._population_answer(query, intent, decision, mono, drug, trace)
-        if early is not None:
-            return early
-        topic = decision.topic
-        if topic is None:
-            return self._unsure(query, intent, decision, mono, close, subject, trace)
-        other_names = sorted({fold(n) for o in others for n in o.names})
-        choice = choose(drug, intent, topic, self.lexicon, other_names)
+        answer = self.policy.answer(Asked(query, intent, decision, mono, self.units(mono), others))
         if trace is not None:
-            trace.choice = choice
-        if choice is None:
-            self._why(trace, f"no part of the monograph is about {topic}")
-            return self.replies.listing(query, mono, "listing_which", close)
-        if topic == "interactions" and others and any(n in choice.unmatched for n in other_names):
-            found = self._from_other_monograph(query, intent, mono, others, trace)
-            if found is not None:
-                return found
-        reply = self.replies.unit(query, mono, choice.unit, topic)
-        self._why(trace, f"{topic} at {decision.confidence:.2f}; best part scored {choice.score:g}")
-        return self._with_notes(reply, intent, decision, mono, choice, others, other_names, subject)
-
-    def _faq_answer(
-        self,
-        query: str,
-        intent: Intent,
-        decision: TopicDecision,
-        mono: MonographInfo,
-        drug: DrugUnits,
-        others: list[MonographInfo],
-        trace: Trace | None,
-    ) -> Reply | None:
-        """An FAQ question of the monograph that says what the message says answers first."""
-        if others:
-            return None
-        name_words = {w for n in mono.names for w in fold(n).split()}
-        faq = faq_match(drug, intent.words, name_words, self.lexicon.stopwords)
-        if faq is None:
-            return None
-        self._why(trace, "an FAQ question of the monograph says what the message says")
-        return self.replies.unit(query, mono, faq, topic_of(faq, self.lexicon) or decision.topic)
-
-    def _population_answer(
-        self,
-        query: str,
-        intent: Intent,
-        decision: TopicDecision,
-        mono: MonographInfo,
-        drug: DrugUnits,
-        trace: Trace | None,
-    ) -> Reply | None:
-        """"kadcyla kidney problems": a drug and a group of patients and nothing else asks about that group; the
-        part for it answers, whatever topic the few words suggest."""
-        population = self._population_query(intent, decision)
-        if not population:
-            return None
-        part = choose(drug, intent, None, self.lexicon, [])
-        if not part or population in part.unmatched or not part.unit.topic_ids:
-            return None
-        self._why(trace, "a drug and a group of patients: the part for that group")
-        return self.replies.unit(query, mono, part.unit, topic_of(part.unit, self.lexicon))
-
-    def _unsure(
-        self,
-        query: str,
-        intent: Intent,
-        decision: TopicDecision,
-        mono: MonographInfo,
-        close: list[Unit],
-        subject: str,
-        trace: Trace | None,
-    ) -> Reply:
-        """No confident topic: the honest listing, the FAQ list asked for, or "which part?" with likely ones first."""
-        replies = self.replies
-        if decision.subjects:
-            self._why(trace, "a subject the monograph does not cover, and no confident topic")
-            return replies.listing(query, mono, "listing_not_covered", close, subject=subject)
-        if intent.request == "faq_list" and not intent.facets:
-            return replies.faq_list(query, mono)
-        if intent.request == "listing" or not (intent.extra or intent.hits or decision.frames):
-            self._why(trace, "the drug named, nothing asked about it")
-            return replies.listing(query, mono, "listing_plain")
-        self._why(trace, f"no topic is likely enough (best {decision.best} at {decision.confidence:.2f})")
-        return replies.listing(query, mono, "listing_which", close)
-
-    def _from_other_monograph(
-        self, query: str, intent: Intent, mono: MonographInfo, others: list[MonographInfo], trace: Trace | None
-    ) -> Reply | None:
-        """An interaction the focus drug's text does not name: the other drug's monograph may name the focus."""
-        names = sorted({fold(n) for n in mono.names})
-        for other in others:
-            if other.is_banned:
-                continue  # a banned monograph is never served, not even for another drug's question
-            alt = choose(self.units(other), intent, "interactions", self.lexicon, names)
-            if alt and not any(n in alt.unmatched for n in names):
-                self._why(trace, "the other drug's monograph names this one")
-                return self.replies.unit(query, other, alt.unit, "interactions")
-        return None
-
-    def _with_notes(
-        self,
-        reply: Reply,
-        intent: Intent,
-        decision: TopicDecision,
-        mono: MonographInfo,
-        choice: Choice,
-        others: list[MonographInfo],
-        other_names: list[str],
-        subject: str,
-    ) -> Reply:
-        """The part, with a note of what it does not cover ("hair loss", "doxorubicin", the price)."""
-        notes = []
-        missing = unmentioned(intent, choice.unmatched, other_names, self.lexicon)
-        if others and all(n in choice.unmatched for n in other_names):
-            missing += [o.title for o in others]
-        if missing:
-            words = as_phrases(missing, intent.words)
-            notes.append(self.lexicon.reply("not_mentioned", drug=mono.title, words=words))
-        if decision.subjects:
-            notes.append(self.lexicon.reply("not_covered_note", drug=mono.title, subject=subject))
-        for offset, note in enumerate(notes, 1):
-            reply.lines.insert(offset, Line(role="note", text=note))
-        return reply
-
-    def _population_query(self, intent: Intent, decision: TopicDecision) -> str | None:
-        """The words naming a group of patients when the message says nothing else: no other phrase of the lexicon,
-        no question frame, no word besides the drug, stop words, the group and words like "problems" or "patients"
-        ("kadcyla kidney problems", "kadcyla in the elderly"; not "does kadcyla hurt the liver")."""
-        populations = self.lexicon.populations
-        # "about", "what is" (weak overview words) ask nothing in particular
-        other_hits = [
-            h
-            for h in intent.hits
-            if h != "weak:overview" and (not h.startswith("facet:") or h.split(":")[2] not in populations)
-        ]
-        if decision.frames or other_hits:
-            return None
-        said = [
-            intent.facet_words[f] for f in intent.facets if f[1] in self.lexicon.populations and f in intent.facet_words
-        ]
-        if len(said) != 1:
-            return None
-        group = set(said[0].split())
-        lexicon = self.lexicon
-        rest = [w for w in decision.masked if w[0] != "<" and w not in lexicon.stopwords and w not in group]
-        return said[0] if all(w in lexicon.population_words for w in rest) else None
-
-    @staticmethod
-    def _why(trace: Trace | None, why: str) -> None:
-        if trace is not None:
-            trace.why = why
+            trace.choice, trace.why = answer.choice, answer.why
+        return answer.reply
 
     def _remembered(self, context: ChatContext, now: float) -> MonographInfo | None:
         if not context.drug_id or now - context.updated_at > self.context_ttl:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import importlib.metadata
 import logging
 import os
 import struct
@@ -44,6 +45,14 @@ _PREAMBLE = struct.Struct("<IQI")  # format, header length, header CRC-32
 # shape a cache, and moving or adding a file changes the fingerprint with no list to keep.
 _SHAPING_PACKAGES = ("common", "language", "library")
 INTENTS_DIR = Path(__file__).resolve().parents[1]
+_SHAPING_LIBRARIES = ("PyYAML", "python-frontmatter", "pydantic")
+
+
+def _version(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
 _unwritable: set[Path] = set()  # cache files a write already failed for: said once, not at every reload
 
 
@@ -73,6 +82,8 @@ class _Header(BaseModel):
 def fingerprint(root: Path = INTENTS_DIR) -> str:
     """Hash of the code and data files that decide what the cache holds."""
     digest = hashlib.sha256(str(CACHE_FORMAT).encode())
+    for library in _SHAPING_LIBRARIES:  # an upgrade of the YAML reader may read a file otherwise
+        digest.update(f"{library}={_version(library)}\0".encode())
     for package in _SHAPING_PACKAGES:
         for path in sorted((root / package).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
