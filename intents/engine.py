@@ -12,7 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from threading import Lock
 
-from intents.answering.models import ChatContext, Kind, Reply
+from intents.answering.models import ChatContext, Kind, Option, Reply
 from intents.answering.parts import Choice, topic_of
 from intents.answering.policy import AnswerPolicy, Asked
 from intents.answering.replies import FAQ_LIST_KEY, LISTING_KEY, Replies
@@ -24,12 +24,15 @@ from intents.library.models import Line
 from intents.library.names import NameIndex
 from intents.library.units import DrugUnits, build_units, unpack_units
 from intents.understanding.matcher import Intent, match
+from intents.understanding.message import read
+from intents.understanding.sentences import Reading
 from intents.understanding.topic_decision import TopicDecision, decide
 
 log = logging.getLogger(__name__)
 
 CONTEXT_TTL_SECONDS = 30 * 60
 UNIT_CACHE_SIZE = 512
+SECOND_LABEL = 48  # characters of a second question's part on its button (Telegram shows about this many)
 __all__ = ["FAQ_LIST_KEY", "LISTING_KEY", "Engine", "Trace"]
 
 
@@ -43,6 +46,7 @@ class Trace:
     choice: Choice | None = None
     reply: Reply | None = None
     why: str = ""
+    reading: Reading | None = None
 
 
 class Engine:
@@ -161,13 +165,31 @@ class Engine:
         now = time.time() if now is None else now
         context = context or ChatContext()
         query = text or ""
-        intent = match(query, self.names, self.lexicon)  # 1. reading
+        message = read(query, self.names, self.lexicon)  # 1. reading: the question, its words, the drug's
+        intent = message.intent
         decision = decide(intent, self.lexicon, self.threshold)  # 2. the topic, with its confidence
         asks = intent.asks_something or decision.topic is not None or bool(decision.frames)
-        resolution = resolve(intent, self.corpus, self._allowed, self._remembered(context, now), asks)  # 3. drug
-        trace = Trace(intent=intent, decision=decision, resolution=resolution)
+        remembered = self._remembered(context, now)
+        resolution = resolve(message.drugs, self.corpus, self._allowed, remembered, asks)  # 3. drug
+        trace = Trace(intent=intent, decision=decision, resolution=resolution, reading=message.reading)
         trace.reply = self._reply(query, trace)  # 4. the part and 5. the reply
+        if message.reading.second and trace.reply.sourced and resolution.mono is not None:
+            self._offer_second(trace.reply, message.reading.second, resolution.mono)
         return trace
+
+    def _offer_second(self, reply: Reply, question: str, mono: MonographInfo) -> None:
+        """A message with two questions: the first is answered, the part that answers the second is a button."""
+        intent = match(question, self.names, self.lexicon)
+        decision = decide(intent, self.lexicon, self.threshold)
+        if decision.topic is None or mono.is_banned:
+            return
+        second = self._answer(question, intent, decision, mono, [])
+        if second.kind in (Kind.SECTION, Kind.FAQ) and second.part and second.part != reply.part:
+            asked = [line.text for line in second.lines if line.role == "question"]
+            heading = asked[0] if asked else second.section[-1] if second.section else second.kind.value
+            heading = heading if len(heading) <= SECOND_LABEL else heading[: SECOND_LABEL - 1].rstrip() + "…"
+            label = self.lexicon.reply("second_question", part=heading)
+            reply.options.insert(0, Option(label=label, drug_id=mono.id, part=second.part))
 
     def _reply(self, query: str, trace: Trace) -> Reply:
         intent, decision, resolution = trace.intent, trace.decision, trace.resolution

@@ -10,7 +10,18 @@ TOP_PROBABILITIES = 6
 
 def format_trace(trace: Trace) -> str:
     intent, decision, resolution = trace.intent, trace.decision, trace.resolution
-    lines = ["1. reading", f"   words: {' '.join(intent.words) or '(none)'}"]
+    lines = ["1. reading"]
+    reading = trace.reading
+    if reading is not None and reading.cut:
+        for i, sentence in enumerate(reading.sentences):
+            role = "question" if i in reading.asking else "aside" if sentence.aside else "story"
+            passing = ", a drug in passing" if sentence.passing else ""
+            lines.append(f"   sentence {i + 1} ({role}{passing}): {sentence.text}")
+        if reading.second:
+            lines.append(f"   second question (offered as a button): {reading.second}")
+        if intent.context_facets:
+            lines.append("   groups from the story: " + ", ".join(f[1] for f in intent.context_facets))
+    lines.append(f"   words: {' '.join(intent.words) or '(none)'}")
     for m in intent.mentions:
         lines.append(f"   drug name {m.text!r} ({m.how}, words {m.start}-{m.end}): {', '.join(m.ids)}")
     if intent.unknown_names:

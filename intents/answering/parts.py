@@ -43,6 +43,9 @@ def score_unit(
         elif any(_has_phrase(unit.text, fold(p)) for p in lexicon.topics[topic].facets[name]):
             score += 1  # another way of saying it ("hepatotoxicity")
             matched.add(said)
+    for facet in intent.context_facets:
+        if in_bag(unit.sub_facets, facet_key(facet)):
+            score += 2  # the story's group of patients ("she is 78"): the part for them, when the topic has one
     for word, word_stem in zip(intent.extra, extra_stems, strict=True):
         if in_bag(unit.label_stems, word_stem):
             score += 3

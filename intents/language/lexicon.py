@@ -19,6 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from intents.common.text import fold
 from intents.language.classifier import MODEL_FILE, TopicModel
 from intents.language.frames import FrameBook, load_frames
+from intents.language.message_rules import MessageRules, load_message_rules
 
 VOCABULARY_DIR = Path(__file__).resolve().parent / "vocabulary"
 
@@ -70,6 +71,7 @@ class Lexicon:
     synonyms: dict[str, list[str]]
     replies: dict[str, object]
     frames: FrameBook
+    messages: MessageRules
     model: TopicModel | None = None  # the trained topic classifier; None before the first training
     populations: frozenset[str] = frozenset()  # facets naming groups of patients (children, renal...)
     population_words: frozenset[str] = frozenset()  # words that only complete a group's name ("problems")
@@ -206,6 +208,7 @@ def load_lexicon(data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE)
 
     dose_units = _words_file(data_dir / "dose_units.txt")
     frames = load_frames(data_dir / "frames.yaml", dose_units)
+    messages = load_message_rules(data_dir / "messages.yaml")
     model = TopicModel.load(model_file) if model_file.exists() else None
 
     digest = hashlib.sha256()
@@ -231,6 +234,7 @@ def load_lexicon(data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE)
         max_phrase=max(len(k) for k in phrases),
         heading_keys=heading_keys,
         frames=frames,
+        messages=messages,
         model=model,
         populations=frozenset(str(p) for p in topic_data.get("populations") or ()),
         population_words=frozenset(fold(str(w)) for w in topic_data.get("population_words") or ()),

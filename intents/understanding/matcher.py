@@ -37,6 +37,8 @@ class Intent:
     # an unknown word right after a drug name: "velorimab vedotin" may be another drug than Velorimab
     name_tail: dict[int, str] = field(default_factory=dict)  # mention start -> the unknown word after it
     hits: list[str] = field(default_factory=list)  # lexicon hits outside drug names, as classifier features
+    # groups of patients the rest of the message names ("my mum is 78"): they help choose the part, nothing more
+    context_facets: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def asks_something(self) -> bool:
