@@ -63,7 +63,8 @@ class AnswerPolicy:
         topic = decision.topic
         if topic is None:
             return self._unsure(a, close, subject)
-        other_names = sorted({fold(n) for o in others for n in o.names})
+        # other drugs named, and unknown names linked to the question ("with clarithromycin"): the part naming them
+        other_names = sorted({fold(n) for o in others for n in o.names} | set(intent.linked_names))
         choice = choose(drug, intent, topic, self.lexicon, other_names)
         if choice is None:
             reply = self.replies.listing(query, mono, "listing_which", close)

@@ -48,7 +48,10 @@ def resolve(
     if not intent.mentions:
         if intent.smalltalk:
             return Resolution(Outcome.SMALLTALK, smalltalk=intent.smalltalk)
-        if remembered and asks_something and not intent.unknown_names:
+        # an unknown name linked to the question ("and with rifampin?") is a second substance: the chat's drug
+        # still answers; any other unknown name (a code like "T-DXd1", a drug we lack) may be another drug
+        strangers = [n for n in intent.unknown_names if n not in intent.linked_names]
+        if remembered and asks_something and not strangers:
             outcome = Outcome.BANNED if remembered.is_banned else Outcome.DRUG
             return Resolution(outcome, mono=remembered, how="remembered from the chat")
         return Resolution(Outcome.UNKNOWN)

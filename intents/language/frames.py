@@ -17,6 +17,7 @@ import yaml
 from intents.common.text import fold
 
 DRUG, SUBSTANCE, CONDITION, NUM, DOSE = "<drug>", "<substance>", "<condition>", "<num>", "<dose>"
+KEEP = ""  # a phrase kept as its words, never masked
 _NUMBER = re.compile(r"\d+([./]\d+)?")
 
 
@@ -49,8 +50,8 @@ class FrameBook:
                 continue
             for n in range(min(self.longest, len(words) - i), 0, -1):
                 placeholder = self.phrases.get(tuple(words[i : i + n]))
-                if placeholder:
-                    out.append(placeholder)
+                if placeholder is not None:
+                    out.extend([placeholder] if placeholder else words[i : i + n])
                     i += n
                     break
             else:
@@ -82,7 +83,8 @@ def load_frames(path: Path, units: frozenset[str]) -> FrameBook:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         phrases: dict[tuple[str, ...], str] = {}
-        for key, placeholder in (("substances", SUBSTANCE), ("conditions", CONDITION)):
+        # `not_substances` are read before the others and stay words: "breast milk" is no drink to take X with
+        for key, placeholder in (("not_substances", KEEP), ("substances", SUBSTANCE), ("conditions", CONDITION)):
             for phrase in data.get(key) or []:
                 words = tuple(fold(str(phrase)).split())
                 if words:

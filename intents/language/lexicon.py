@@ -79,6 +79,7 @@ class Lexicon:
     ordinary_codes: frozenset[str] = frozenset()  # letters-and-digits words that name no drug ("b12", "cyp3a4")
     combination_links: frozenset[str] = frozenset()  # words joining a combination's parts ("X and Y", "X w/ Y")
     joining_words: frozenset[str] = frozenset()  # words joining two questions in one message
+    interaction_links: frozenset[str] = frozenset()  # words putting a second substance beside a drug
     max_phrase: int = 1
     key: str = ""  # fingerprint of the data files: units cut with another lexicon are not reused
     heading_keys: list[tuple[str, str]] = field(default_factory=list)
@@ -229,6 +230,7 @@ def load_lexicon(data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE)
         ordinary_codes=frozenset("".join(w.split()) for w in _words_file(data_dir / "ordinary_codes.txt")),
         combination_links=frozenset(str(w) for w in links["combination"]),
         joining_words=frozenset(str(w) for w in links["joining"]),
+        interaction_links=frozenset(str(w) for w in links["interaction"]),
         synonyms={fold(title): [str(n) for n in names] for title, names in synonyms.items()},
         replies=replies,
         max_phrase=max(len(k) for k in phrases),

@@ -32,6 +32,7 @@ class MessageRules:
     dummy_it: tuple[tuple[str, ...], ...]
     abbreviations: frozenset[str]
     story_words: int
+    persons: frozenset[str]
     child_below: int
     elderly_from: int
 
@@ -67,6 +68,7 @@ def load_message_rules(path: Path) -> MessageRules:
             dummy_it=_phrases(data["dummy_it"]),
             abbreviations=frozenset(str(w).lower().rstrip(".") for w in data["abbreviations"]),
             story_words=int(data["story_words"]),
+            persons=frozenset(fold(str(w)) for w in data["persons"]),
             child_below=int(data["child_below"]),
             elderly_from=int(data["elderly_from"]),
         )

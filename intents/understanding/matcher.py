@@ -12,6 +12,7 @@ from intents.common.text import clean_message, fold
 from intents.language.lexicon import Lexicon
 from intents.language.phrases import WEIGHTS, best_topic, hit_feature, phrase_hits
 from intents.library.names import Mention, NameIndex
+from intents.understanding.ages import read_ages
 from intents.understanding.typed_names import code_names, unglue
 
 MAX_MESSAGE_CHARS = 1000  # a question is short; the rest of a pasted essay is not read
@@ -37,6 +38,8 @@ class Intent:
     # an unknown word right after a drug name: "velorimab vedotin" may be another drug than Velorimab
     name_tail: dict[int, str] = field(default_factory=dict)  # mention start -> the unknown word after it
     hits: list[str] = field(default_factory=list)  # lexicon hits outside drug names, as classifier features
+    # unknown names right after "with", "and", "plus"...: another substance taken with the drug, not a drug asked about
+    linked_names: list[str] = field(default_factory=list)
     # groups of patients the rest of the message names ("my mum is 78"): they help choose the part, nothing more
     context_facets: list[tuple[str, str]] = field(default_factory=list)
 
@@ -49,7 +52,7 @@ class Intent:
 def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
     """Read a message (any text at all) into an `Intent`."""
     text = clean_message(message[: MAX_MESSAGE_CHARS * 4])[:MAX_MESSAGE_CHARS]
-    words = unglue(fold(text).split()[:MAX_WORDS], names, lexicon)[:MAX_WORDS]
+    words = read_ages(unglue(fold(text).split()[:MAX_WORDS], names, lexicon), lexicon.messages)[:MAX_WORDS]
     intent = Intent(text=text, words=words)
     if not words:
         return intent
@@ -114,6 +117,8 @@ def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
         intent.extra.append(word)
         if lexicon.is_drug_like(word) or (word not in lexicon.english and len(word) >= 4 and word.isalpha()):
             intent.unknown_names.append(word)
+            if any(w in lexicon.interaction_links for w in words[max(0, i - 2) : i]):
+                intent.linked_names.append(word)  # "is it safe with clarithromycin": a second substance
     # "T-DXd1", "t-dm": code-like names of drugs we may not have (a follow-up must not answer them from memory)
     named = {words[i] for i in in_drug}
     codes = [c for c in code_names(text, names, lexicon) if c not in intent.unknown_names and c not in named]

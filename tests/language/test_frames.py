@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+import yaml
+
 from intents.common.text import fold
 from intents.language.frames import DOSE, DRUG, NUM, SUBSTANCE
 from intents.language.lexicon import Lexicon
@@ -39,3 +44,28 @@ def test_a_drug_named_alone_fires_no_frame(lexicon):
 
 def test_how_much_does_it_cost_is_the_cost_frame(lexicon):
     assert "cost" in fired(lexicon, "how much does kadcyla cost", {3: 4})
+
+
+FRAME_CASES = Path(__file__).with_name("frame_cases.yaml")
+
+
+def frame_cases() -> dict[str, dict[str, list[str]]]:
+    return yaml.safe_load(FRAME_CASES.read_text(encoding="utf-8"))
+
+
+def fired_in(engine, text: str) -> list[str]:
+    return engine.explain(text).decision.frames
+
+
+def test_every_frame_has_cases_that_must_fire_and_cases_that_must_not(lexicon):
+    cases = frame_cases()
+    for frame in lexicon.frames.frames:
+        assert len(cases[frame.name]["fire"]) >= 2 and len(cases[frame.name]["not"]) >= 2, frame.name
+
+
+@pytest.mark.parametrize(
+    ("frame", "text", "fires"),
+    [(name, text, kind == "fire") for name, kinds in frame_cases().items() for kind in kinds for text in kinds[kind]],
+)
+def test_a_frame_fires_on_its_cases_and_only_on_them(seed_engine, frame, text, fires):
+    assert (frame in fired_in(seed_engine, text)) is fires, (frame, text, fired_in(seed_engine, text))
