@@ -26,7 +26,7 @@ from intents.library.units import DrugUnits, build_units, unpack_units
 from intents.understanding.matcher import Intent, match
 from intents.understanding.message import read
 from intents.understanding.sentences import Reading
-from intents.understanding.topic_decision import TopicDecision, decide
+from intents.understanding.topic_decision import THRESHOLD, TopicDecision, decide
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +221,8 @@ class Engine:
         others: list[MonographInfo],
         trace: Trace | None = None,
     ) -> Reply:
-        answer = self.policy.answer(Asked(query, intent, decision, mono, self.units(mono), others))
+        threshold = THRESHOLD if self.threshold is None else self.threshold
+        answer = self.policy.answer(Asked(query, intent, decision, mono, self.units(mono), others, threshold))
         if trace is not None:
             trace.choice, trace.why = answer.choice, answer.why
         return answer.reply

@@ -47,10 +47,15 @@ def score_unit(
         if in_bag(unit.sub_facets, facet_key(facet)):
             score += 2  # the story's group of patients ("she is 78"): the part for them, when the topic has one
     for word, word_stem in zip(intent.extra, extra_stems, strict=True):
-        if in_bag(unit.label_stems, word_stem):
+        synonyms = lexicon.term_synonyms.get(word, ())
+        if in_bag(unit.label_stems, word_stem) or any(_in_label(unit, s) for s in synonyms):
             score += 3
             matched.add(word)
-        elif in_bag(unit.text_stems, word_stem) or _has_phrase(unit.text, word):
+        elif (
+            in_bag(unit.text_stems, word_stem)
+            or _has_phrase(unit.text, word)
+            or any(_in_text(unit, s) for s in synonyms)
+        ):
             score += 1
             matched.add(word)
     for name in other_names:
@@ -58,10 +63,37 @@ def score_unit(
             score += 2
             matched.add(name)
     if score <= 0:
-        # a part about something narrower than what was asked ("Common Side Effects" for "side effects")
+        # a part about something narrower than what was asked ("Common Side Effects" for "side effects"); what
+        # the question's words mean in other words counts as asked ("given": administration)
         asked = {facet_key(f) for f in intent.facets}
+        asked |= {
+            facet_key(f)
+            for w in intent.phrase_words
+            for s in lexicon.term_synonyms.get(w, ())
+            for f in lexicon.facets_of(s)
+        }
         score -= sum(1 for f in unit.own_facets.split() if f not in asked and in_bag(unit.topics, f.split(":")[0]))
     return score, matched
+
+
+def _in_label(unit: Unit, phrase: str) -> bool:
+    return " " not in phrase and in_bag(unit.label_stems, stem(phrase))
+
+
+def _in_text(unit: Unit, phrase: str) -> bool:
+    """A synonym in a part's text: a phrase whole, a single word by its stem."""
+    return _has_phrase(unit.text, phrase) if " " in phrase else in_bag(unit.text_stems, stem(phrase))
+
+
+def label_words(unit: Unit, intent: Intent, lexicon: Lexicon) -> int:
+    """How many of the words the question's own phrases used ("mechanism of action", "given") the part's heading
+    holds: between equally good parts, the one titled so answers ("Mechanism of Action" over an FAQ about
+    something else)."""
+    count = 0
+    for word in intent.phrase_words:
+        if in_bag(unit.label_stems, stem(word)) or any(_in_label(unit, s) for s in lexicon.term_synonyms.get(word, ())):
+            count += 1
+    return count
 
 
 def choose(
@@ -81,11 +113,12 @@ def choose(
     if topic is None and best_score <= 0:
         return None
 
-    def rank(item: tuple[float, set[str], Unit]) -> tuple[float, int, int, int]:
+    def rank(item: tuple[float, set[str], Unit]) -> tuple[float, int, int, int, int]:
         score, _, unit = item
         exact_topic = int(topic is not None and unit.topics == f" {topic} ")
         depth = unit.depth if best_score > 0 else -unit.depth
-        return (score, int(unit.kind == "faq"), exact_topic, depth)
+        titled = label_words(unit, intent, lexicon) if best_score <= 0 else 0  # between parts no word found in
+        return (score, titled, int(unit.kind == "faq"), exact_topic, depth)
 
     score, matched, unit = max(scored, key=rank)
     said = [intent.facet_words.get(f, f[1]) for f in intent.facets]

@@ -12,15 +12,19 @@ from dataclasses import dataclass, replace
 
 from intents.answering.models import Reply
 from intents.answering.notes import as_phrases, unmentioned
-from intents.answering.parts import Choice, choose, faq_match, topic_of
+from intents.answering.parts import Choice, choose, faq_match, label_words, score_unit, topic_of
 from intents.answering.replies import Replies
-from intents.common.text import fold
+from intents.common.text import fold, stem
 from intents.language.lexicon import Lexicon
 from intents.library.corpus import MonographInfo
 from intents.library.models import Line
 from intents.library.units import DrugUnits, Unit
 from intents.understanding.matcher import Intent
-from intents.understanding.topic_decision import TopicDecision
+from intents.understanding.topic_decision import THRESHOLD, TopicDecision
+
+# The probability a topic needs for its part to answer on the monograph's own words, unless it is the likeliest
+# topic: the classifier may be unsure, but must lean towards it.
+EVIDENCE_FLOOR = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +37,7 @@ class Asked:
     mono: MonographInfo
     drug: DrugUnits
     others: list[MonographInfo]
+    threshold: float = THRESHOLD  # the probability a topic needs (the engine's; benchmarks vary it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +66,15 @@ class AnswerPolicy:
         if early is not None:
             return early
         topic = decision.topic
+        if topic is None and not decision.subjects:
+            found = self._evidence(a)
+            if found is not None:
+                return found
         if topic is None:
             return self._unsure(a, close, subject)
-        # other drugs named, and unknown names linked to the question ("with clarithromycin"): the part naming them
-        other_names = sorted({fold(n) for o in others for n in o.names} | set(intent.linked_names))
-        choice = choose(drug, intent, topic, self.lexicon, other_names)
+        other_names = sorted({fold(n) for o in others for n in o.names})
+        # unknown names linked to the question ("with clarithromycin") also pick the part naming them
+        choice = choose(drug, intent, topic, self.lexicon, sorted({*other_names, *intent.linked_names}))
         if choice is None:
             reply = self.replies.listing(query, mono, "listing_which", close)
             return Answer(reply, f"no part of the monograph is about {topic}")
@@ -73,6 +82,11 @@ class AnswerPolicy:
             found = self._from_other_monograph(a)
             if found is not None:
                 return replace(found, choice=choice)  # the focus drug's best part, as the trace shows it
+        if unmentioned(intent, choice.unmatched, other_names, self.lexicon):
+            # the topic's best part misses words asked; a part that holds them all answers instead
+            found = self._evidence(a)
+            if found is not None:
+                return found
         reply = self.replies.unit(query, mono, choice.unit, topic)
         why = f"{topic} at {decision.confidence:.2f}; best part scored {choice.score:g}"
         return Answer(self._with_notes(reply, a, choice, other_names, subject), why, choice)
@@ -99,6 +113,55 @@ class AnswerPolicy:
             return None
         reply = self.replies.unit(a.query, a.mono, part.unit, topic_of(part.unit, self.lexicon))
         return Answer(reply, "a drug and a group of patients: the part for that group")
+
+    def _evidence(self, a: Asked) -> Answer | None:
+        """No confident topic, but one part of the monograph holds every word asked ("kadcyla ild", "kadcyla numb
+        fingers"): the monograph's own words are the evidence, and that part answers. Parts of several topics
+        holding them equally ("kadcyla liver") are no evidence; nor is a part whose topic the classifier rules out.
+        """
+        intent, decision = a.intent, a.decision
+        other_names = sorted(set(intent.linked_names))
+        asked = [w for w in [*intent.extra, *other_names] if w not in self.lexicon.filler]
+        if not asked and not intent.facets:
+            return None
+        extra_stems = [stem(w) for w in intent.extra]
+        complete: list[tuple[float, int, Unit]] = []
+        for unit in a.drug.units:
+            unit.ensure()
+            score, matched = score_unit(unit, intent, self.lexicon, extra_stems, other_names)
+            said = [intent.facet_words.get(f, f[1]) for f in intent.facets]
+            wanted = [w for w in [*said, *intent.extra, *other_names] if w not in matched]
+            if score > 0 and not unmentioned(intent, wanted, [], self.lexicon):
+                complete.append((score, label_words(unit, intent, self.lexicon), unit))
+        if not complete:
+            return None
+        top = max((score, words) for score, words, _ in complete)
+        best = [unit for score, words, unit in complete if (score, words) == top]
+        topic = self._evidence_topic([set(unit.topic_ids) for unit in best], decision, a.threshold)
+        if topic is None:
+            return None
+        best = [unit for unit in best if topic in unit.topic_ids]
+        # the topic's own section before a summary of it, and an FAQ only when no part says as much
+        unit = max(best, key=lambda u: (u.primary, u.kind != "faq", u.depth))
+        likely = decision.probabilities.get(topic, 0.0)
+        if decision.probabilities and topic != decision.best and likely < EVIDENCE_FLOOR:
+            return None  # the word is in the monograph, but likely in another sense ("put on weight": body weight)
+        reply = self.replies.unit(a.query, a.mono, unit, topic)
+        return Answer(reply, f"the part holds every word asked ({topic} at {decision.probabilities.get(topic, 0):.2f})")
+
+    @staticmethod
+    def _evidence_topic(topic_sets: list[set[str]], decision: TopicDecision, threshold: float) -> str | None:
+        """The topic the evidence points to: the one all the parts share, or, among the topics of the parts,
+        the one the classifier finds likely enough once the others are ruled out by the monograph's words."""
+        shared = set.intersection(*topic_sets)
+        if shared:
+            return max(sorted(shared), key=lambda t: decision.probabilities.get(t, 0.0))
+        candidates = sorted(set.union(*topic_sets))
+        total = sum(decision.probabilities.get(t, 0.0) for t in candidates)
+        if total <= 0:
+            return None  # parts of different topics hold the words equally: ask which
+        best = max(candidates, key=lambda t: decision.probabilities.get(t, 0.0))
+        return best if decision.probabilities.get(best, 0.0) / total >= threshold else None
 
     def _unsure(self, a: Asked, close: list[Unit], subject: str) -> Answer:
         """No confident topic: the honest listing, the FAQ list asked for, or "which part?" with likely ones first."""

@@ -80,6 +80,7 @@ class Lexicon:
     combination_links: frozenset[str] = frozenset()  # words joining a combination's parts ("X and Y", "X w/ Y")
     joining_words: frozenset[str] = frozenset()  # words joining two questions in one message
     interaction_links: frozenset[str] = frozenset()  # words putting a second substance beside a drug
+    term_synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lay word -> monograph phrases
     max_phrase: int = 1
     key: str = ""  # fingerprint of the data files: units cut with another lexicon are not reused
     heading_keys: list[tuple[str, str]] = field(default_factory=list)
@@ -162,6 +163,7 @@ def load_lexicon(data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE)
         synonyms = yaml.safe_load((data_dir / "drug_synonyms.yaml").read_text(encoding="utf-8")) or {}
         replies = yaml.safe_load((data_dir / "replies.yaml").read_text(encoding="utf-8"))
         links = yaml.safe_load((data_dir / "link_words.yaml").read_text(encoding="utf-8"))
+        terms = yaml.safe_load((data_dir / "term_synonyms.yaml").read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ValueError(f"lexicon data in {data_dir} could not be read: {exc}") from exc
 
@@ -231,6 +233,7 @@ def load_lexicon(data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE)
         combination_links=frozenset(str(w) for w in links["combination"]),
         joining_words=frozenset(str(w) for w in links["joining"]),
         interaction_links=frozenset(str(w) for w in links["interaction"]),
+        term_synonyms={fold(str(k)): tuple(fold(str(p)) for p in v) for k, v in terms.items()},
         synonyms={fold(title): [str(n) for n in names] for title, names in synonyms.items()},
         replies=replies,
         max_phrase=max(len(k) for k in phrases),

@@ -38,6 +38,9 @@ class Intent:
     # an unknown word right after a drug name: "velorimab vedotin" may be another drug than Velorimab
     name_tail: dict[int, str] = field(default_factory=dict)  # mention start -> the unknown word after it
     hits: list[str] = field(default_factory=list)  # lexicon hits outside drug names, as classifier features
+    # words of the lexicon's topic phrases the message used ("mechanism of action", "given"): a heading holding
+    # them is the better part between equals
+    phrase_words: list[str] = field(default_factory=list)
     # unknown names right after "with", "and", "plus"...: another substance taken with the drug, not a drug asked about
     linked_names: list[str] = field(default_factory=list)
     # groups of patients the rest of the message names ("my mum is 78"): they help choose the part, nothing more
@@ -89,6 +92,8 @@ def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
         if any(p in in_drug for p in positions):
             continue
         intent.hits.append(hit_feature(hit))
+        if hit.kind in WEIGHTS:
+            intent.phrase_words += [words[p] for p in positions if words[p] not in lexicon.stopwords]
         if hit.kind in WEIGHTS and hit.topic:
             scores[hit.topic] = scores.get(hit.topic, 0.0) + WEIGHTS[hit.kind] * lexicon.topics[hit.topic].weight
             if hit.kind == "facet" and hit.facet and (hit.topic, hit.facet) not in intent.facets:
