@@ -179,6 +179,10 @@ def run(engine: Engine, cases: Iterable[Case]) -> list[Outcome]:
     return [judge.judge(case, engine.respond(case.q, now=0.0)[0]) for case in cases]
 
 
+def ratio(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
 @dataclass(slots=True)
 class Scores:
     cases: int = 0
@@ -197,23 +201,23 @@ class Scores:
 
     @property
     def precision(self) -> float:
-        return self.confident_right / self.confident if self.confident else 0.0
+        return ratio(self.confident_right, self.confident)
 
     @property
     def coverage(self) -> float:
-        return self.confident_answerable / self.answerable if self.answerable else 0.0
+        return ratio(self.confident_answerable, self.answerable)
 
     @property
     def recall(self) -> float:
-        return self.answered_right / self.answerable if self.answerable else 0.0
+        return ratio(self.answered_right, self.answerable)
 
     @property
     def confident_wrong_share(self) -> float:
-        return self.confident_wrong / self.cases if self.cases else 0.0
+        return ratio(self.confident_wrong, self.cases)
 
     @property
     def abstention(self) -> float:
-        return self.abstained_rightly / self.lacking if self.lacking else 0.0
+        return ratio(self.abstained_rightly, self.lacking)
 
 
 def score(outcomes: Iterable[Outcome]) -> Scores:
