@@ -50,8 +50,7 @@ def test_a_reader_that_stops_reading_ends_the_command_quietly(args, tmp_path):
 
 def test_head_keeps_the_first_lines_of_a_long_output_quietly(tmp_path):
     script = (
-        f"{sys.executable} -m bot ask --jsonl < /dev/stdin | head -3; "
-        f"{sys.executable} -m bot check --dates | head -0"
+        f"{sys.executable} -m bot ask --jsonl < /dev/stdin | head -3; {sys.executable} -m bot check --dates | head -0"
     )
     result = subprocess.run(
         ["bash", "-c", script],

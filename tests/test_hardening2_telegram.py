@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-from tests.conftest import SEED_FILE
+from tests.conftest import FICTIONAL, SEED_FILE, SEEDS
+from tests.telegram_harness import ADMIN, running_bot
 from tests.test_telegram_startup import clean_env, start_bot, stop_bot
 
 
@@ -31,3 +32,12 @@ async def test_each_bad_monograph_file_is_logged_once_at_start_up(api, tmp_path)
     assert len(named) == 1, named
     assert "WARNING" in named[0] and "YAML" in named[0]
 
+
+async def test_reload_and_stats_count_the_drugs_the_same_way_served_and_banned(api, tmp_path):
+    async with running_bot(api, tmp_path, folders=[SEEDS, FICTIONAL]):  # 3 drugs served, Plumbazole banned
+        api.push_text("/reload", user_id=ADMIN, chat_id=ADMIN)
+        api.push_text("/stats", user_id=ADMIN, chat_id=ADMIN)
+        await api.wait_for("sendMessage", count=2)
+    reload, stats = (m["text"] for m in api.sent)
+    assert reload.startswith("Reloaded: 3 monograph(s) served, 1 banned (never served), in "), reload
+    assert "Drugs loaded: 3 served, 1 banned (never served)" in stats, stats
