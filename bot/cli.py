@@ -69,7 +69,8 @@ def ask_batch(engine: Engine, lines: Iterable[str | bytes | None], out: TextIO) 
 
     A line that cannot be a message (malformed JSON, no string `text`, too long) gets an object with `line` and
     `error` instead; bytes that are not UTF-8 and lone surrogates are replaced, so every line is answered and
-    the output is valid UTF-8.
+    the output is valid UTF-8. A blank line is an empty message: answered, but it leaves the chat's context as
+    it was (a follow-up after it reads the question before it).
     """
     contexts: dict[str, ChatContext] = {}
     count = 0
@@ -77,12 +78,13 @@ def ask_batch(engine: Engine, lines: Iterable[str | bytes | None], out: TextIO) 
         if raw is None:
             answer: dict[str, object] = {"line": number, "error": f"line longer than {MAX_LINE_BYTES:,} bytes"}
         else:
+            # a blank line too is answered (as the empty message it is), so answers stay lined up with lines
             line = clean_text(raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw).rstrip("\r\n")
-            if not line.strip():
-                continue
             try:
                 chat, text = _message(line)
-                reply, contexts[chat] = engine.respond(text, contexts.get(chat))
+                reply, context = engine.respond(text, contexts.get(chat))
+                if text.strip():  # a blank message is answered but changes nothing a follow-up reads
+                    contexts[chat] = context
                 answer = reply.to_contract()
             except ValueError as exc:
                 answer = {"line": number, "query": line, "error": str(exc)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -75,3 +76,28 @@ def test_the_tests_run_the_command_line_with_a_temporary_cache_not_the_users(tmp
     assert not (home / ".cache").exists()
     chat = run("chat", stdin="kadcyla dose\n", env={"HOME": str(home)})
     assert "3.6 mg/kg" in chat.stdout and not (home / ".cache").exists()
+
+
+CONTRACT = {"query", "drug", "topic", "kind", "section", "faq", "text", "candidates", "updated"}
+
+
+def test_every_jsonl_line_is_answered_blank_ones_too(tmp_path):
+    """One object per line, in order (shared/eval/README.md): a blank line is an empty message, answered as
+    `{"text": ""}` is, so the answers stay lined up with the questions; it changes no context."""
+    lines = ["dose of kadcyla?", "", "   ", '{"text": ""}', "and side effects?", ""]
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--jsonl"],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=bot_env(),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == len(lines)
+    assert all(set(o) == CONTRACT for o in out), out
+    assert [o["query"] for o in out] == ["dose of kadcyla?", "", "   ", "", "and side effects?", ""]
+    assert out[1] == out[3] and out[1]["kind"] == "unknown"
+    assert out[4]["drug"] == "Trastuzumab Emtansine" and out[4]["topic"] == "side_effects"
