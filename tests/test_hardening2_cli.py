@@ -101,3 +101,21 @@ def test_every_jsonl_line_is_answered_blank_ones_too(tmp_path):
     assert [o["query"] for o in out] == ["dose of kadcyla?", "", "   ", "", "and side effects?", ""]
     assert out[1] == out[3] and out[1]["kind"] == "unknown"
     assert out[4]["drug"] == "Trastuzumab Emtansine" and out[4]["topic"] == "side_effects"
+
+
+def test_an_over_long_jsonl_line_is_named_by_its_start_cut_short_in_valid_utf8(tmp_path):
+    long_line = "é" * 40_000 + " kadcyla"  # 80,008 bytes: over the 64 KiB a line may be
+    odd = b"\xff" + "🙂".encode() * 20_000  # not UTF-8 at the start, 4-byte characters after
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--jsonl"],
+        input=long_line.encode() + b"\n" + odd + b"\nkadcyla dose\n",
+        capture_output=True,
+        cwd=ROOT,
+        env=bot_env(),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    first, second, third = (json.loads(line) for line in result.stdout.decode("utf-8").splitlines())  # strict
+    assert first == {"line": 1, "query": "é" * 200 + "…", "error": "line longer than 65,536 bytes"}
+    assert second["line"] == 2 and second["query"] == "\ufffd" + "🙂" * 199 + "…"
+    assert third["drug"] == "Trastuzumab Emtansine"
