@@ -22,7 +22,7 @@ from bot.cli import (
     run_check,
     skipped_summary,
 )
-from bot.loading import cache_dir_from, load_engine
+from bot.loading import cache_dir_from, check_folders, load_engine
 from bot.progress import ConsoleProgress
 from bot.settings import SettingsError, load_settings
 from intents.corpus import CorpusError
@@ -108,6 +108,7 @@ def _main(argv: list[str] | None) -> int:
 
     if command == "check":
         try:
+            check_folders(folders)
             return run_check(folders, dates=args.dates)
         except CorpusError as exc:
             return _fail(str(exc))
@@ -125,6 +126,7 @@ def _main(argv: list[str] | None) -> int:
         return run_telegram(getattr(args, "seeds", None))
 
     try:
+        check_folders(folders)
         cache_dir = cache_dir_from(settings.cache_dir)
         engine = load_engine(folders, progress=ConsoleProgress(), cache_dir=cache_dir, defer_units=True)
     except CorpusError as exc:

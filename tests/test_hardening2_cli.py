@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEED_FILE
 
 
 def bot_env(**extra: str) -> dict[str, str]:
@@ -119,3 +119,18 @@ def test_an_over_long_jsonl_line_is_named_by_its_start_cut_short_in_valid_utf8(t
     assert first == {"line": 1, "query": "é" * 200 + "…", "error": "line longer than 65,536 bytes"}
     assert second["line"] == 2 and second["query"] == "\ufffd" + "🙂" * 199 + "…"
     assert third["drug"] == "Trastuzumab Emtansine"
+
+
+@pytest.mark.parametrize("command", [["ask", "dose of kadcyla?"], ["check"], ["check", "--dates"], ["chat"]])
+def test_a_monograph_file_given_as_the_folder_is_said_to_be_a_file(command, tmp_path):
+    from tests.test_cli import run
+
+    file = tmp_path / "kadcyla.md"
+    file.write_bytes(SEED_FILE.read_bytes())
+    result = run(*command[:1], "--seeds", str(file), *command[1:])
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"error: {file} is a file, not a folder: --seeds and DRUGBOT_SEEDS_DIR name folders of monographs "
+        f"(this one is in {tmp_path})"
+    ]
+    assert result.stdout == ""
