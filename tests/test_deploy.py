@@ -235,7 +235,7 @@ def test_a_plain_install_of_the_package_runs_without_the_source_tree(tmp_path):
         if path.is_file() and not relative.startswith(".git/") and in_build_context(relative):
             (context / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, context / relative)
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input", "--quiet"]
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input", "--quiet", "--no-cache-dir"]
     subprocess.run(
         [*pip, "wheel", "--no-deps", "--no-build-isolation", "--wheel-dir", str(tmp_path / "wheels"), str(context)],
         check=True,
