@@ -25,7 +25,7 @@ from bot.cli import (
 from bot.paths import cache_dir_from
 from bot.progress import ConsoleProgress
 from bot.settings import SettingsError, load_settings
-from intents import CorpusError, load_engine
+from intents import CorpusError, check_folders, load_engine
 
 log = logging.getLogger("bot")
 EXIT_PIPE = 128 + 13  # ended by SIGPIPE, as a shell reports it
@@ -108,6 +108,7 @@ def _main(argv: list[str] | None) -> int:
 
     if command == "check":
         try:
+            check_folders(folders)
             return run_check(folders, dates=args.dates)
         except CorpusError as exc:
             return _fail(str(exc))
@@ -125,6 +126,7 @@ def _main(argv: list[str] | None) -> int:
         return run_telegram(getattr(args, "seeds", None))
 
     try:
+        check_folders(folders)
         cache_dir = cache_dir_from(settings.cache_dir)
         engine = load_engine(folders, progress=ConsoleProgress(), cache_dir=cache_dir, defer_units=True)
     except CorpusError as exc:

@@ -8,6 +8,7 @@ import re
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -16,6 +17,7 @@ from intents import ChatContext, Corpus, Engine, Lexicon, Reply, load_corpus, re
 
 EXIT_OK, EXIT_BAD_FILES, EXIT_USAGE = 0, 1, 2
 MAX_LINE_BYTES = 64 * 1024  # an `ask --jsonl` line longer than this is answered with an error, not read whole
+QUERY_PREVIEW = 200  # characters of an over-long line shown as its error's `query`
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 log = logging.getLogger(__name__)
@@ -31,14 +33,26 @@ def clean_text(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
-def read_lines(stream: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[bytes | None]:
+@dataclass(frozen=True)
+class LongLine:
+    """A batch line longer than may be read: only its start is kept."""
+
+    head: bytes
+
+    def preview(self) -> str:
+        """The line's first QUERY_PREVIEW characters and "…", as valid UTF-8 (bytes that are not replaced)."""
+        text = clean_text(self.head.decode("utf-8", "replace"))[:QUERY_PREVIEW]
+        return text + "…"
+
+
+def read_lines(stream: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[bytes | LongLine]:
     """The lines of a byte stream, each read whole only up to `limit` bytes: a longer line is skipped to its end
-    and stands as None, so one endless line cannot take the memory."""
+    and stands as a `LongLine` holding its start, so one endless line cannot take the memory."""
     while line := stream.readline(limit + 1):
         if len(line) > limit and not line.endswith(b"\n"):
             while (rest := stream.readline(limit)) and not rest.endswith(b"\n"):
                 pass
-            yield None
+            yield LongLine(line[: 4 * (QUERY_PREVIEW + 1)])  # enough bytes for QUERY_PREVIEW characters
         else:
             yield line
 
@@ -59,25 +73,30 @@ def _message(line: str) -> tuple[str, str]:
     return clean_text(str(data.get("chat", ""))), clean_text(data["text"])
 
 
-def ask_batch(engine: Engine, lines: Iterable[str | bytes | None], out: TextIO) -> int:
+def ask_batch(engine: Engine, lines: Iterable[str | bytes | LongLine | None], out: TextIO) -> int:
     """The batch contract: one message per input line, one JSON object per output line, in order.
 
-    A line that cannot be a message (malformed JSON, no string `text`, too long) gets an object with `line` and
-    `error` instead; bytes that are not UTF-8 and lone surrogates are replaced, so every line is answered and
-    the output is valid UTF-8.
+    A line that cannot be a message (malformed JSON, no string `text`, too long) gets an object with `line`,
+    `query` (a long line's start, cut short) and `error` instead; bytes that are not UTF-8 and lone surrogates
+    are replaced, so every line is answered and the output is valid UTF-8. A blank line is an empty message:
+    answered, but it leaves the chat's context as it was (a follow-up after it reads the question before it).
     """
     contexts: dict[str, ChatContext] = {}
     count = 0
     for number, raw in enumerate(lines, 1):
-        if raw is None:
-            answer: dict[str, object] = {"line": number, "error": f"line longer than {MAX_LINE_BYTES:,} bytes"}
+        if raw is None or isinstance(raw, LongLine):
+            answer: dict[str, object] = {"line": number}
+            if raw is not None:
+                answer["query"] = raw.preview()
+            answer["error"] = f"line longer than {MAX_LINE_BYTES:,} bytes"
         else:
+            # a blank line too is answered (as the empty message it is), so answers stay lined up with lines
             line = clean_text(raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw).rstrip("\r\n")
-            if not line.strip():
-                continue
             try:
                 chat, text = _message(line)
-                reply, contexts[chat] = engine.respond(text, contexts.get(chat))
+                reply, context = engine.respond(text, contexts.get(chat))
+                if text.strip():  # a blank message is answered but changes nothing a follow-up reads
+                    contexts[chat] = context
                 answer = reply.to_contract()
             except ValueError as exc:
                 answer = {"line": number, "query": line, "error": str(exc)}

@@ -28,13 +28,22 @@ QUICK_TEXT = 160
 Loader = Callable[[Sequence[Path], Engine], Engine]
 
 
+def drug_counts(engine: Engine) -> tuple[int, int]:
+    """(served, banned): the monographs answered from, and the banned ones, never served. Every front end counts
+    the drugs this way."""
+    banned = sum(1 for m in engine.corpus.entries.values() if m.is_banned)
+    return len(engine.corpus) - banned, banned
+
+
 @dataclass
 class ReloadResult:
     ok: bool
-    drugs: int
+    drugs: int  # monographs loaded (served and banned) in the engine serving after the reload
     issues: list[LoadIssue] = field(default_factory=list)
     error: str | None = None
     seconds: float = 0.0
+    served: int = 0
+    banned: int = 0
 
 
 class EngineService:
@@ -133,14 +142,24 @@ class EngineService:
             try:
                 fresh = await asyncio.to_thread(self._loader, self.folders, current)
             except (CorpusError, OSError, ValueError) as exc:
-                result = ReloadResult(ok=False, drugs=len(current.corpus), error=str(exc))
-                log.error("reload failed, still serving the previous %d monograph(s): %s", result.drugs, exc)
+                served, banned = drug_counts(current)
+                result = ReloadResult(ok=False, drugs=len(current.corpus), error=str(exc), served=served, banned=banned)
+                log.error("reload failed, still serving the previous %d monograph(s): %s", served, exc)
             else:
                 self.engine = fresh
                 self.reloads += 1
                 self._background(self.complete_units())
-                result = ReloadResult(ok=True, drugs=len(fresh.corpus), issues=list(fresh.corpus.issues))
-                log.info("reloaded %d monograph(s), %d bad file(s)", result.drugs, len(result.issues))
+                served, banned = drug_counts(fresh)
+                result = ReloadResult(
+                    ok=True,
+                    drugs=len(fresh.corpus),
+                    issues=list(fresh.corpus.issues),
+                    served=served,
+                    banned=banned,
+                )
+                log.info(
+                    "reloaded: %d monograph(s) served, %d banned, %d bad file(s)", served, banned, len(result.issues)
+                )
             result.seconds = time.perf_counter() - started
             self.last_reload = result
             return result

@@ -8,6 +8,7 @@ from datetime import timedelta
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
+from bot.service import drug_counts
 from bot.telegram.render import MESSAGE_LIMIT, escape
 from bot.telegram.sending import Responder, with_retry
 
@@ -36,10 +37,12 @@ class Admin:
         if message is None:
             return
         result = await self.service.reload()
+        # counted as /stats counts them: the monographs served, and the banned ones, never served
+        counts = f"{result.served} monograph(s) served, {result.banned} banned (never served)"
         if result.ok:
-            lines = [f"<b>Reloaded</b>: {result.drugs} monograph(s) in {result.seconds:.1f}s."]
+            lines = [f"<b>Reloaded</b>: {counts}, in {result.seconds:.1f}s."]
         else:
-            lines = [f"<b>Reload failed</b>, still serving {result.drugs} monograph(s): {escape(result.error or '')}"]
+            lines = [f"<b>Reload failed</b>, still serving {counts}: {escape(result.error or '')}"]
         if result.issues:
             lines.append(f"{len(result.issues)} file(s) skipped:")
             lines += [f"• {escape(i.file)}: {escape(i.reason)}" for i in result.issues[:30]]
@@ -57,7 +60,7 @@ class Admin:
         answered = ", ".join(f"{k} {v}" for k, v in sorted(self.service.answered.items())) or "none yet"
         lines = [
             "<b>drugbot statistics</b>",
-            f"Drugs loaded: {len(engine.drugs())} ({len(engine.corpus)} files incl. banned)",
+            "Drugs loaded: {} served, {} banned (never served)".format(*drug_counts(engine)),
             f"Bad files skipped: {len(engine.corpus.issues)}",
             f"Uptime: {uptime}",
             f"Questions answered: {sum(self.service.answered.values())} ({answered})",

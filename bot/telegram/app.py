@@ -58,7 +58,7 @@ def build_application(
         .persistence(SQLitePersistence(journal.store))
         .concurrent_updates(ChatOrderedProcessor(settings.concurrent_updates))  # one chat's replies in order
         .post_init(drugbot.post_init)
-        .post_stop(_stop_tasks)
+        .post_stop(lambda application: _stop_tasks(application, settings.health_file))
     )
     app = builder.build()
     drugbot.register(app)
@@ -87,10 +87,15 @@ async def _heartbeat(path: Path) -> None:
         await asyncio.sleep(HEARTBEAT_SECONDS)
 
 
-async def _stop_tasks(app: Application) -> None:
-    """Stop the heartbeat, the folder watcher, any background indexing and the engine threads."""
+async def _stop_tasks(app: Application, health_file: Path | None = None) -> None:
+    """Stop the heartbeat, the folder watcher, any background indexing and the engine threads; remove the
+    heartbeat file, so the healthcheck says at once that the bot is not running (after a crash the file stays,
+    and goes stale)."""
     drugbot = app.bot_data.get("drugbot")
     if drugbot is not None:
         drugbot.service.close()
     for task in app.bot_data.get("tasks", []):
-        task.cancel()
+        task.cancel()  # the heartbeat writes between its sleeps: cancelled, it writes no more
+    if health_file is not None:
+        with contextlib.suppress(OSError):
+            health_file.unlink(missing_ok=True)

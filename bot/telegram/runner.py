@@ -26,7 +26,7 @@ from telegram.ext import Application
 
 from bot.paths import cache_dir_from
 from bot.progress import ConsoleProgress
-from bot.service import EngineService
+from bot.service import EngineService, drug_counts
 from bot.settings import Settings, SettingsError, load_settings
 from bot.state import StateStore, open_state
 from bot.telegram.app import build_application
@@ -145,7 +145,9 @@ def _serve(settings: Settings, token: str, store: StateStore) -> int:
         return 2
     service = EngineService(engine, settings.seeds_dir, cache_dir=cache_dir)
     app = build_application(settings, service, store=store)
-    log.info("serving %d monograph(s) from %s", len(engine.corpus), ", ".join(map(str, settings.seeds_dir)))
+    served, banned = drug_counts(engine)
+    where = ", ".join(map(str, settings.seeds_dir))
+    log.info("serving %d monograph(s) (%d more banned, never served) from %s", served, banned, where)
     # PTB's run_* use the current event loop: initialise on it first, waiting for Telegram as above
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)

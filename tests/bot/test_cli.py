@@ -160,7 +160,7 @@ def test_one_bad_line_never_ends_a_jsonl_batch():
     assert out[2]["query"] == "kadcyla \ufffd\ufffd dose" and out[2]["drug"] == "Trastuzumab Emtansine"
     assert out[3]["line"] == 4 and out[3]["error"].startswith("not a valid JSON object")
     assert out[4] == {"line": 5, "query": '{"text": 5}', "error": '"text" must be a string, not int'}
-    assert out[5] == {"line": 6, "error": "line longer than 65,536 bytes"}
+    assert out[5] == {"line": 6, "query": "x" * 200 + "…", "error": "line longer than 65,536 bytes"}
     assert out[6]["topic"] == "side_effects" and out[6]["drug"] == "Trastuzumab Emtansine"
     assert "Traceback" not in result.stderr.decode("utf-8", "replace")
 
