@@ -22,9 +22,15 @@ from intents.library.units import DrugUnits, Unit
 from intents.understanding.matcher import Intent
 from intents.understanding.topic_decision import THRESHOLD, TopicDecision
 
+CONDITION_FRAME = "condition_of_asker"
 # The probability a topic needs for its part to answer on the monograph's own words, unless it is the likeliest
 # topic: the classifier may be unsure, but must lean towards it.
 EVIDENCE_FLOOR = 0.25
+
+
+def replace_facets(intent: Intent, facets: list[tuple[str, str]]) -> Intent:
+    """The reading with only these facets asked (and no other words): what a part for them must hold."""
+    return replace(intent, facets=facets, extra=[], context_facets=[], linked_names=[])
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +68,7 @@ class AnswerPolicy:
         for t in decision.close:
             close += [u for u in drug.sections if t in u.topic_ids and u not in close]
         subject = " or ".join(self.lexicon.not_covered_labels[s] for s in decision.subjects)
-        early = self._faq_answer(a) or self._population_answer(a)
+        early = self._faq_answer(a) or self._population_answer(a) or self._condition_answer(a)
         if early is not None:
             return early
         topic = decision.topic
@@ -162,6 +168,30 @@ class AnswerPolicy:
             return None  # parts of different topics hold the words equally: ask which
         best = max(candidates, key=lambda t: decision.probabilities.get(t, 0.0))
         return best if decision.probabilities.get(best, 0.0) / total >= threshold else None
+
+    def _condition_answer(self, a: Asked) -> Answer | None:
+        """"I have heart failure, can I take X": the asker's own condition, when it is a group of patients the
+        monograph has a part for (cardiac, renal, hepatic, comorbid), is answered from that part rather than the
+        whole Contraindications section."""
+        if CONDITION_FRAME not in a.decision.frames:
+            return None
+        groups = [f for f in a.intent.facets if f[1] in self.lexicon.populations]
+        if not groups:
+            return None
+        group_only = replace_facets(a.intent, groups)
+        scored = []
+        for unit in a.drug.units:
+            if unit.kind != "part" or not unit.topic_ids:
+                continue  # a labelled part for the group, not an FAQ that happens to name it
+            unit.ensure()
+            score, matched = score_unit(unit, group_only, self.lexicon, [], [])
+            if score > 0 and len(matched) == len(groups):
+                scored.append((score, unit.depth, unit))
+        if not scored:
+            return None
+        score, _, unit = max(scored, key=lambda item: item[:2])
+        reply = self.replies.unit(a.query, a.mono, unit, topic_of(unit, self.lexicon))
+        return Answer(reply, "the asker's condition: the part for that group of patients", Choice(unit, score, []))
 
     def _unsure(self, a: Asked, close: list[Unit], subject: str) -> Answer:
         """No confident topic: the honest listing, the FAQ list asked for, or "which part?" with likely ones first."""
