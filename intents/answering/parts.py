@@ -62,6 +62,10 @@ def score_unit(
         if _has_phrase(unit.text, name):
             score += 2
             matched.add(name)
+    for phrase, synonyms in lay_phrases(intent, lexicon):
+        if any(_in_text(unit, s) for s in synonyms):  # "pins and needles" said as "tingling"
+            score += 1
+            matched.update(w for w in phrase.split() if w in intent.extra)
     if score <= 0:
         # a part about something narrower than what was asked ("Common Side Effects" for "side effects"); what
         # the question's words mean in other words counts as asked ("given": administration)
@@ -74,6 +78,12 @@ def score_unit(
         }
         score -= sum(1 for f in unit.own_facets.split() if f not in asked and in_bag(unit.topics, f.split(":")[0]))
     return score, matched
+
+
+def lay_phrases(intent: Intent, lexicon: Lexicon) -> list[tuple[str, tuple[str, ...]]]:
+    """The lay phrases of term_synonyms.yaml the message holds ("pins and needles", "low platelets")."""
+    said = f" {' '.join(intent.words)} "
+    return [(p, s) for p, s in lexicon.term_phrases.items() if f" {p} " in said]
 
 
 def _in_label(unit: Unit, phrase: str) -> bool:

@@ -26,6 +26,8 @@ CONDITION_FRAME = "condition_of_asker"
 # The probability a topic needs for its part to answer on the monograph's own words, unless it is the likeliest
 # topic: the classifier may be unsure, but must lean towards it.
 EVIDENCE_FLOOR = 0.25
+EVIDENCE_FLOOR_TITLED = 0.1  # ...or this when the part's heading holds the word ("class": Classification)
+TITLED = 3  # the score of a word found in a part's heading
 
 
 def replace_facets(intent: Intent, facets: list[tuple[str, str]]) -> Intent:
@@ -150,7 +152,8 @@ class AnswerPolicy:
         # the topic's own section before a summary of it, and an FAQ only when no part says as much
         unit = max(best, key=lambda u: (u.primary, u.kind != "faq", u.depth))
         likely = decision.probabilities.get(topic, 0.0)
-        if decision.probabilities and topic != decision.best and likely < EVIDENCE_FLOOR:
+        floor = EVIDENCE_FLOOR_TITLED if top[0] >= TITLED else EVIDENCE_FLOOR
+        if decision.probabilities and topic != decision.best and likely < floor:
             return None  # the word is in the monograph, but likely in another sense ("put on weight": body weight)
         reply = self.replies.unit(a.query, a.mono, unit, topic)
         return Answer(reply, f"the part holds every word asked ({topic} at {decision.probabilities.get(topic, 0):.2f})")

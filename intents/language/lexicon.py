@@ -81,6 +81,11 @@ class Lexicon:
     joining_words: frozenset[str] = frozenset()  # words joining two questions in one message
     interaction_links: frozenset[str] = frozenset()  # words putting a second substance beside a drug
     term_synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lay word -> monograph phrases
+
+    @cached_property
+    def term_phrases(self) -> dict[str, tuple[str, ...]]:
+        """The lay phrases of several words among the term synonyms ("pins and needles")."""
+        return {k: v for k, v in self.term_synonyms.items() if " " in k}
     max_phrase: int = 1
     key: str = ""  # fingerprint of the data files: units cut with another lexicon are not reused
     heading_keys: list[tuple[str, str]] = field(default_factory=list)
