@@ -28,6 +28,7 @@ CONDITION_FRAME = "condition_of_asker"
 EVIDENCE_FLOOR = 0.25
 EVIDENCE_FLOOR_TITLED = 0.1  # ...or this when the part's heading holds the word ("class": Classification)
 TITLED = 3  # the score of a word found in a part's heading
+EVIDENCE_WORDS = 12  # evidence is read in terse messages ("kadcyla numb fingers"), not in long ones
 
 
 def replace_facets(intent: Intent, facets: list[tuple[str, str]]) -> Intent:
@@ -128,6 +129,8 @@ class AnswerPolicy:
         holding them equally ("kadcyla liver") are no evidence; nor is a part whose topic the classifier rules out.
         """
         intent, decision = a.intent, a.decision
+        if len(intent.words) > EVIDENCE_WORDS:
+            return None  # in a long message, words found together in one part may be chance, not what is asked
         other_names = sorted(set(intent.linked_names))
         asked = [w for w in [*intent.extra, *other_names] if w not in self.lexicon.filler]
         if not asked and not intent.facets:
@@ -193,7 +196,8 @@ class AnswerPolicy:
         if not scored:
             return None
         score, _, unit = max(scored, key=lambda item: item[:2])
-        reply = self.replies.unit(a.query, a.mono, unit, topic_of(unit, self.lexicon))
+        topic = a.decision.topic or topic_of(unit, self.lexicon)  # the question's topic, answered by the group's part
+        reply = self.replies.unit(a.query, a.mono, unit, topic)
         return Answer(reply, "the asker's condition: the part for that group of patients", Choice(unit, score, []))
 
     def _unsure(self, a: Asked, close: list[Unit], subject: str) -> Answer:
