@@ -149,8 +149,8 @@ class AnswerPolicy:
         top = max((score, words) for score, words, _ in complete)
         best = [unit for score, words, unit in complete if (score, words) == top]
         topic = self._evidence_topic([set(unit.topic_ids) for unit in best], decision, a.threshold)
-        if topic is None:
-            return None
+        if topic is None or (intent.topic is not None and topic != intent.topic):
+            return None  # the lexicon names a topic ("breastfeeding"), and the part is about another
         best = [unit for unit in best if topic in unit.topic_ids]
         # the topic's own section before a summary of it, and an FAQ only when no part says as much
         unit = max(best, key=lambda u: (u.primary, u.kind != "faq", u.depth))

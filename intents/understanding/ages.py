@@ -10,9 +10,10 @@ import re
 
 from intents.language.message_rules import MessageRules
 
-_GLUED = re.compile(r"(\d{1,3})(?:yo|yr|yrs|y/o|years?|yrsold|yearold)")
+_GLUED = re.compile(r"(\d{1,3})(?:yo|y/o|yrsold|yearold)")
 _NUMBER = re.compile(r"\d{1,3}")
 _YEARS = frozenset({"year", "years", "yr", "yrs", "yo", "y/o", "yearold", "yrold"})
+_AGE_ONLY = frozenset({"yo", "y/o", "yearold", "yrold"})  # words that say an age without "old"
 _BEFORE = frozenset({"aged", "age", "turned", "turning"})
 MAX_AGE = 110
 CHILD, ELDERLY = "child", "elderly"
@@ -44,9 +45,9 @@ def _age_at(words: list[str], i: int, rules: MessageRules) -> tuple[int | None, 
         return _plausible(int(glued.group(1))), span
     if _NUMBER.fullmatch(word):
         after = words[i + 1] if i + 1 < len(words) else ""
-        if after in _YEARS:
-            span = 3 if i + 2 < len(words) and words[i + 2] == "old" else 2
-            return _plausible(int(word)), span
+        old = i + 2 < len(words) and words[i + 2] == "old"
+        if after in _YEARS and (old or after in _AGE_ONLY):  # "2 years ago" is no age; "2 years old", "2yo" are
+            return _plausible(int(word)), 3 if old else 2
         before = words[i - 1] if i else ""
         if before in _BEFORE or (before == "is" and i > 1 and words[i - 2] in rules.persons and not after.isalpha()):
             return _plausible(int(word)), 1
