@@ -1,4 +1,5 @@
-"""The project's labelled question corpus (`intents/language/questions/`) and the monographs to ask it against.
+"""The project's labelled question corpus (`intents/language/questions/`), its long messages
+(`intents/language/messages/`, read with `folder=MESSAGES_DIR`) and the monographs to ask them against.
 
 Each file is one writing batch; a batch lies wholly in one split (train, dev or test), chosen from a hash of
 its name, so paraphrases of one question never sit on two sides. The drugs the questions ask about get
@@ -19,6 +20,7 @@ from testkit.synthetic import Drug, monograph_text
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS_DIR = ROOT / "intents" / "language" / "questions"
+MESSAGES_DIR = ROOT / "intents" / "language" / "messages"  # long messages: the question inside a story
 CORPUS_DIR = ROOT / "bench" / "out" / "question-corpus"
 
 
@@ -31,6 +33,10 @@ class Question:
     subject: str | None
     other: str | None
     batch: str
+    question: str  # the asking sentence(s) cut from `q`; the whole of `q` for a short question
+    passing: tuple[str, ...] = ()  # other drugs the message names in passing, not asked about
+    register: str | None = None  # email, carer, forum or greeting (long messages only)
+    second: tuple[str, ...] = ()  # the topics of a second question in the same message
 
     @property
     def answerable(self) -> bool:
@@ -68,6 +74,10 @@ def load_questions(split: str | None = None, folder: Path = QUESTIONS_DIR) -> li
                     subject=row.get("subject"),
                     other=row.get("other"),
                     batch=path.stem,
+                    question=row.get("question") or row["q"],
+                    passing=tuple(row.get("passing") or ()),
+                    register=row.get("register"),
+                    second=tuple(row.get("second") or ()),
                 )
             )
     return out
