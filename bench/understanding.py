@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from intents import THRESHOLD, Engine, Kind, Trace, fold, load_corpus, load_lexicon
-from testkit.questions import ROOT, Question, load_questions, title_of, write_question_corpus
+from testkit.questions import MESSAGES_DIR, ROOT, Question, load_questions, title_of, write_question_corpus
 
 OUT = ROOT / "bench" / "out"
 CONFIDENT = (Kind.FAQ, Kind.SECTION)
@@ -36,11 +36,13 @@ class Scores:
     abstained: int = 0
     abstained_rightly: int = 0
     confident_answerable: int = 0
+    drug_right: int = 0
 
     def add(self, question: Question, trace: Trace) -> None:
         reply = trace.reply
         assert reply is not None
         self.questions += 1
+        self.drug_right += fold(reply.drug or "") == fold(title_of(question.drug))
         self.answerable += question.answerable
         if reply.kind in CONFIDENT:
             self.confident += 1
@@ -65,6 +67,10 @@ class Scores:
         return self.wrong / self.questions if self.questions else 0.0
 
     @property
+    def drug_accuracy(self) -> float:
+        return self.drug_right / self.questions if self.questions else 0.0
+
+    @property
     def abstention_precision(self) -> float:
         return self.abstained_rightly / self.abstained if self.abstained else 0.0
 
@@ -84,6 +90,33 @@ def engine_for_questions() -> Engine:
     """An engine over monographs of every drug the question corpus names."""
     lexicon = load_lexicon()
     return Engine(load_corpus([write_question_corpus(load_questions())]), lexicon)
+
+
+def engine_for_messages() -> Engine:
+    """An engine over monographs of every drug the long messages name (a corpus of its own, so the short
+    questions' figures do not depend on it)."""
+    messages = load_questions(folder=MESSAGES_DIR)
+    return Engine(load_corpus([write_question_corpus(messages, OUT / "message-corpus")]), load_lexicon())
+
+
+LONG_HEADER = (
+    "| | messages | precision | coverage | confident-wrong | drug right |\n|---|---:|---:|---:|---:|---:|"
+)
+
+
+def long_rows(engine: Engine, split: str | None) -> list[str]:
+    """Long messages (a story around the question), overall and per register: the question read out of them."""
+    messages = load_questions(split, MESSAGES_DIR)
+    scores: dict[str, Scores] = defaultdict(Scores)
+    for message in messages:
+        trace = engine.explain(message.q)
+        for key in ("all", message.register):
+            scores[key].add(message, trace)
+    return [
+        f"| {'**all**' if k == 'all' else k} | {v.questions} | {v.precision:.1%} | {v.coverage:.1%} "
+        f"| {v.confident_wrong:.1%} | {v.drug_accuracy:.1%} |"
+        for k, v in sorted(scores.items(), key=lambda kv: (kv[0] != "all", kv[0]))
+    ]
 
 
 def evaluate(engine: Engine, questions: list[Question], threshold: float | None = None) -> dict[str, Scores]:
@@ -150,6 +183,11 @@ def main(argv: list[str] | None = None) -> int:
     print(HEADER)
     for key in sorted(k for k in scores if k.startswith("frame:")):
         print(scores[key].row(key[6:]))
+    long_engine = engine_for_messages()
+    for split, label in ((args.split, f"{args.split} split"), (None, "all splits")):
+        print(f"\nLong messages, the question inside a story ({label}; `intents/language/messages/`):\n")
+        print(LONG_HEADER)
+        print("\n".join(long_rows(long_engine, split)))
     result: dict[str, object] = {k: asdict(v) for k, v in scores.items()}
     if not args.no_curve:
         points = curve(engine, questions)
