@@ -65,8 +65,34 @@ def split_sentences(text: str, rules: MessageRules) -> list[str]:
             pieces.append(piece)
     out: list[str] = []
     for piece in pieces:
-        out.extend(_run_ons(piece, rules))
+        for clause in _run_ons(piece, rules):
+            out.extend(_joined_questions(clause, rules))
     return out[:MAX_SENTENCES]
+
+
+def _joined_questions(piece: str, rules: MessageRules) -> list[str]:
+    """A question joined to another in one sentence ("how long does it take to work, and can I take it with
+    grapefruit?") is cut before the second, so each is read alone; a statement is never cut."""
+    tokens = list(_TOKEN.finditer(piece))
+    words = [(fold(t.group()).split() or [""])[0] for t in tokens]
+    if not (piece.rstrip().endswith("?") or starts_with(words, rules.question_starts)):
+        return [piece]
+    for i in range(rules.run_on_gap, len(words) - 2):
+        if words[i] not in _JOINERS:
+            continue
+        after = words[i + 1 :]
+        asks = after[0] in rules.run_on_auxiliaries and after[1] in rules.run_on_subjects  # "and can I..."
+        opens = asks or after[0] in _SECOND_OPENERS
+        if opens and len(after) >= MIN_SECOND_WORDS:
+            first = piece[: tokens[i - 1].end()].rstrip(" ,;")
+            return [first, *_joined_questions(piece[tokens[i + 1].start() :], rules)]
+    return [piece]
+
+
+_JOINERS = frozenset({"and", "also", "or", "plus"})
+# words that open a second question after "and" ("and what dose", "and whether I need blood tests")
+_SECOND_OPENERS = frozenset({"what", "whats", "how", "when", "why", "which", "where", "who", "whether"})
+MIN_SECOND_WORDS = 3
 
 
 def _continues(previous: str, rules: MessageRules) -> bool:
