@@ -26,9 +26,17 @@ from intents.language.classifier import (
 from intents.language.lexicon import VOCABULARY_DIR, Lexicon, load_lexicon
 from intents.library.corpus import load_corpus
 from intents.library.names import NameIndex
-from intents.understanding.matcher import match
+from intents.understanding.message import read
 from intents.understanding.topic_decision import read_features
-from testkit.questions import QUESTIONS_DIR, Question, load_questions, question_files, write_question_corpus
+from testkit.questions import (
+    CORPUS_DIR,
+    MESSAGES_DIR,
+    QUESTIONS_DIR,
+    Question,
+    load_questions,
+    question_files,
+    write_question_corpus,
+)
 
 C = 3.0  # inverse regularisation, chosen on the dev split
 PRUNE = 0.02  # weights smaller than this change no decision and are not shipped
@@ -39,11 +47,13 @@ FINGERPRINT_FILES = (
     "stopwords.txt",
     "smalltalk.yaml",
     "drug_words.txt",
+    "messages.yaml",
 )
 
 
 def fingerprint() -> str:
-    return training_fingerprint(question_files("train"), [VOCABULARY_DIR / n for n in FINGERPRINT_FILES])
+    training = [*question_files("train"), *question_files("train", MESSAGES_DIR)]
+    return training_fingerprint(training, [VOCABULARY_DIR / n for n in FINGERPRINT_FILES])
 
 
 def labels(question: Question) -> list[tuple[str, float]]:
@@ -55,25 +65,34 @@ def labels(question: Question) -> list[tuple[str, float]]:
 
 
 def feature_rows(questions: list[Question], lexicon: Lexicon, names: NameIndex) -> list[list[str]]:
-    return [read_features(match(q.q, names, lexicon), lexicon)[2] for q in questions]
+    """The features of each question as the bot reads it: a long message's asking sentence, not its story."""
+    return [read_features(read(q.q, names, lexicon).intent, lexicon)[2] for q in questions]
 
 
-def reading_setup() -> tuple[Lexicon, NameIndex]:
-    """The lexicon (without weights: reading does not need them) and the names of the question corpus."""
-    lexicon = load_lexicon()
-    lexicon.model = None
-    corpus = load_corpus([write_question_corpus(load_questions())], cut_units=False)
-    return lexicon, NameIndex.build(corpus.entries.values(), lexicon)
+def names_of(questions: list[Question], lexicon: Lexicon, folder: Path) -> NameIndex:
+    """The names of monographs of every drug the questions ask about (as bench.understanding writes them)."""
+    corpus = load_corpus([write_question_corpus(questions, folder)], cut_units=False)
+    return NameIndex.build(corpus.entries.values(), lexicon)
+
+
+def training_rows(lexicon: Lexicon) -> list[tuple[Question, list[str]]]:
+    """The train split of the short questions and of the long messages, each read against its own monographs."""
+    rows: list[tuple[Question, list[str]]] = []
+    for folder, out in ((QUESTIONS_DIR, CORPUS_DIR), (MESSAGES_DIR, CORPUS_DIR.parent / "message-corpus")):
+        names = names_of(load_questions(folder=folder), lexicon, out)
+        questions = load_questions("train", folder)
+        rows += zip(questions, feature_rows(questions, lexicon, names), strict=True)
+    return rows
 
 
 def train(c: float = C) -> TopicModel:
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    lexicon, names = reading_setup()
-    questions = load_questions("train")
+    lexicon = load_lexicon()
+    lexicon.model = None  # reading does not need the weights being trained
     rows, targets, weights = [], [], []
-    for question, feats in zip(questions, feature_rows(questions, lexicon, names), strict=True):
+    for question, feats in training_rows(lexicon):
         for label, weight in labels(question):
             rows.append({f: STRONG if f.startswith(STRONG_PREFIXES) else 1.0 for f in feats})
             targets.append(label)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from intents.language.lexicon import Lexicon
 from intents.library.names import Mention, NameIndex
 from intents.understanding.matcher import Intent, match
-from intents.understanding.sentences import Reading, read_message
+from intents.understanding.sentences import Reading, points_back, read_message
 
 MAX_STORY_SENTENCES = 12  # the sentences nearest the question are read for its context
 
@@ -35,7 +35,7 @@ def read(text: str, names: NameIndex, lexicon: Lexicon) -> MessageIntent:
     nearest = sorted(reading.story, key=lambda i: abs(i - first))[:MAX_STORY_SENTENCES]
     story = [(i, match(reading.sentences[i].text, names, lexicon)) for i in sorted(nearest)]
     _add_groups(intent, [s for _, s in story], lexicon)
-    return MessageIntent(reading, intent, _drug_reading(intent, story, reading, first))
+    return MessageIntent(reading, intent, _drug_reading(intent, story, reading, first, lexicon))
 
 
 def _add_groups(intent: Intent, story: list[Intent], lexicon: Lexicon) -> None:
@@ -46,13 +46,15 @@ def _add_groups(intent: Intent, story: list[Intent], lexicon: Lexicon) -> None:
                 intent.context_facets.append(facet)
 
 
-def _drug_reading(intent: Intent, story: list[tuple[int, Intent]], reading: Reading, first: int) -> Intent:
+def _drug_reading(
+    intent: Intent, story: list[tuple[int, Intent]], reading: Reading, first: int, lexicon: Lexicon
+) -> Intent:
     """The question's reading with the drug it asks about first among its mentions."""
     found = [(i, m, said) for i, said in story for m in said.mentions]
     current = [f for f in found if not reading.sentences[f[0]].passing]
     before = [f for f in current if f[0] < first]
     pick = before[-1] if before else (current[0] if current else None)
-    if intent.mentions and (pick is None or not reading.pronoun):
+    if intent.mentions and (pick is None or not _points_past(intent, lexicon)):
         return intent  # the question names its drug
     if pick is None:
         earlier = [f for f in found if f[0] < first]
@@ -63,6 +65,16 @@ def _drug_reading(intent: Intent, story: list[tuple[int, Intent]], reading: Read
     others = [m for m in intent.mentions if set(m.ids) != set(mention.ids)]
     tail = {mention.start: said.name_tail[mention.start]} if mention.start in said.name_tail else {}
     return replace(intent, mentions=[mention, *_shifted(others, mention)], name_tail=tail)
+
+
+def _points_past(intent: Intent, lexicon: Lexicon) -> bool:
+    """Whether the question points back at the story's drug before naming another one beside it: "can I take it
+    with ibuprofen" asks about the story's drug; "does topiramate stop the pill working" about topiramate."""
+    rules = lexicon.messages
+    first = min(m.start for m in intent.mentions)
+    before = intent.words[:first]
+    linked = any(w in lexicon.interaction_links or w == "and" for w in before)
+    return linked and points_back(before, rules)
 
 
 def _shifted(others: list[Mention], focus: Mention) -> list[Mention]:
