@@ -107,9 +107,15 @@ def test_a_clear_question_with_an_uncovered_subject_answers_and_says_what_is_not
 
 
 def test_unsure_topic_asks_which_part_with_the_likely_sections_first(seed_engine):
-    reply = ask(seed_engine, "does kadcyla make you put on weight")
+    reply = ask(seed_engine, "kadcyla and my hair")
     assert reply.kind == Kind.LISTING and "Which part of the Trastuzumab Emtansine monograph" in reply.text
     assert reply.options[0].label == "Side Effects"
+
+
+def test_a_sure_topic_the_monograph_does_not_cover_says_so_above_the_closest_part(seed_engine):
+    reply = ask(seed_engine, "does kadcyla make you put on weight")
+    assert reply.topic == "side_effects"
+    assert "does not mention weight" in reply.text
 
 
 def test_an_faq_pair_is_only_chosen_on_the_decided_topic(seed_engine):
