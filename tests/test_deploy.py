@@ -248,7 +248,13 @@ def test_a_plain_install_of_the_package_runs_without_the_source_tree(tmp_path):
         meta = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
         entry_points = archive.read(next(n for n in names if n.endswith(".dist-info/entry_points.txt"))).decode()
     assert {n.split("/")[0] for n in names} == {"bot", "intents", built.name.split("-py")[0] + ".dist-info"}
-    assert "intents/data/replies.yaml" in names
+    for data in (
+        "intents/language/vocabulary/replies.yaml",
+        "intents/language/vocabulary/messages.yaml",
+        "intents/language/model/topic_model.json",
+        "bot/telegram/texts.yaml",
+    ):
+        assert data in names, data
     requires = [line for line in meta.splitlines() if line.startswith("Requires-Dist:")]
     assert all('extra == "test"' in r or 'extra == "train"' in r for r in requires if any(t in r for t in TEST_TOOLS))
     assert "drugbot = bot.__main__:main" in entry_points
