@@ -18,6 +18,7 @@ from rapidfuzz.distance import Levenshtein
 
 from intents.common.text import fold
 from intents.language.classifier import MODEL_FILE, TopicModel
+from intents.language.drug_dictionary import DICTIONARY_FILE, DrugDictionary, load_drug_dictionary
 from intents.language.frames import FrameBook, load_frames
 
 VOCABULARY_DIR = Path(__file__).resolve().parent / "vocabulary"
@@ -65,7 +66,7 @@ class Lexicon:
     stopwords: frozenset[str]
     english: frozenset[str]
     drug_words: frozenset[str]
-    name_suffixes: frozenset[str]
+    name_suffixes: frozenset[str]  # salts, forms, routes, devices: words that belong to the name before them
     filler: frozenset[str]  # words never reported as missing from an answer
     synonyms: dict[str, list[str]]
     replies: dict[str, object]
@@ -79,6 +80,7 @@ class Lexicon:
     joining_words: frozenset[str] = frozenset()  # words joining two questions in one message
     max_phrase: int = 1
     key: str = ""  # fingerprint of the data files: units cut with another lexicon are not reused
+    dictionary_file: Path | None = None  # the field dictionary of drug names (read on first use); None: none
     heading_keys: list[tuple[str, str]] = field(default_factory=list)
     _heading_memo: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _facet_memo: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict, repr=False)
@@ -87,6 +89,12 @@ class Lexicon:
     def vocabulary(self) -> list[str]:
         """Single words of all phrases, the targets of typo correction ("efects" -> "effects")."""
         return sorted({w for key in self.phrases for w in key if len(w) >= 4 and w.isalpha()})
+
+    @cached_property
+    def drug_names(self) -> DrugDictionary:
+        """The field dictionary of drug names with the synonyms of `drug_synonyms.yaml` joined in; read when
+        first needed (building the name index, or a word after a drug name), never at start-up."""
+        return load_drug_dictionary(self.dictionary_file, self.synonyms)
 
     def correct(self, word: str) -> str | None:
         """The lexicon word a misspelt word stands for, or None. Only unknown words of 5+ letters."""
@@ -131,6 +139,15 @@ class Lexicon:
             return True
         return len(word) >= 6 and word not in self.english and bool(DRUG_STEMS.search(word))
 
+    def is_drug_word(self, word: str) -> bool:
+        """A word that names a drug or finishes a drug's name: "warfarin", "emtansine", "vedotin" (words of the
+        field dictionary), a drug-like "zorbatecan". Salts, forms, English and stop words are not ("besylate",
+        "kwikpen", "extra"). Reads the dictionary on first use."""
+        if word in self.name_suffixes or word in self.english or word in self.stopwords or not word.isalpha():
+            return False
+        names = self.drug_names
+        return word in names.names or word in names.later_words or self.is_drug_like(word)
+
     def reply(self, key: str, **values: str) -> str:
         template = self.replies.get(key, "")
         return str(template).format(**values) if values else str(template)
@@ -151,7 +168,9 @@ def _key(phrase: str) -> tuple[str, ...]:
     return tuple(fold(str(phrase)).split())
 
 
-def load_lexicon(data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE) -> Lexicon:
+def load_lexicon(
+    data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE, dictionary_file: Path | None = DICTIONARY_FILE
+) -> Lexicon:
     """Read the data files. A malformed file raises with its name, at start-up, not at question time."""
     try:
         topic_data = yaml.safe_load((data_dir / "topics.yaml").read_text(encoding="utf-8"))
@@ -220,7 +239,7 @@ def load_lexicon(data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE)
         stopwords=_words_file(data_dir / "stopwords.txt"),
         english=_words_file(data_dir / "english_words.txt"),
         drug_words=_words_file(data_dir / "drug_words.txt"),
-        name_suffixes=_words_file(data_dir / "name_suffixes.txt"),
+        name_suffixes=_words_file(data_dir / "name_suffixes.txt") | _words_file(data_dir / "name_forms.txt"),
         filler=_words_file(data_dir / "filler_words.txt"),
         dose_units=dose_units,
         ordinary_codes=frozenset("".join(w.split()) for w in _words_file(data_dir / "ordinary_codes.txt")),
@@ -232,6 +251,7 @@ def load_lexicon(data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE)
         heading_keys=heading_keys,
         frames=frames,
         model=model,
+        dictionary_file=dictionary_file,
         populations=frozenset(str(p) for p in topic_data.get("populations") or ()),
         population_words=frozenset(fold(str(w)) for w in topic_data.get("population_words") or ()),
     )

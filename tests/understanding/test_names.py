@@ -12,7 +12,8 @@ from intents.common.text import fold, tokens
 from intents.engine import Engine
 from intents.library.corpus import load_corpus
 from intents.library.models import Monograph
-from intents.library.names import MAX_TYPO_PROBES, NameIndex, ProbeBudget, probe_count, probes
+from intents.library.names import NameIndex
+from intents.library.typos import MAX_TYPO_PROBES, ProbeBudget, probe_count, probes
 from intents.understanding.matcher import match
 from intents.understanding.typed_names import unglue
 from tests.conftest import FICTIONAL, FIXTURES, SEEDS, STUBS, ask
