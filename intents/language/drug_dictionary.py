@@ -7,7 +7,7 @@ MedlinePlus, DrugBank, Wikipedia). The name index links a dictionary drug to a m
 names (`library/name_links.py`); the matcher asks it whether a word after a known name is a drug of its own
 ("kadcyla warfarin") or the rest of a longer name ("velorimab vedotin").
 
-Loading it costs about a tenth of a second and some megabytes, so it is read only when needed: when the name
+Reading it and deriving its tables costs about 0.2 s and 20 MB, so it is read only when needed: when the name
 index is built (never when it comes from the cache) or when a message has an unknown word after a drug name.
 """
 
@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 
 from intents.common.text import fold
@@ -33,6 +34,7 @@ _HEADER_KEYS = ("source", "settings", "content", "drugs")
 
 # How a combination product's parts are joined, in its title and in a message ("X and Y", "X/Y", "X with Y").
 _TITLE_LINK = re.compile(r" (?:and|with|plus|\+) |/")
+_LINKED = re.compile(r" (?:and|with|plus|\+) |/")  # the same, searched: far cheaper than a split of every name
 
 
 def combination_parts(key: str) -> list[str]:
@@ -44,7 +46,7 @@ def combination_parts(key: str) -> list[str]:
 def link_key(key: str) -> str:
     """What two spellings of one name share: no spaces ("vitamin k 1" = "vitamin k1"), and a combination's
     parts in any order and with any link ("oxycodone/acetaminophen" = "acetaminophen and oxycodone")."""
-    parts = combination_parts(key) if " " in key or "/" in key else []
+    parts = combination_parts(key) if _LINKED.search(key) else []
     if parts:
         return "+".join(sorted(part.replace(" ", "") for part in parts))
     return key.replace(" ", "")
@@ -80,23 +82,56 @@ class DrugDictionary:
     @cached_property
     def by_key(self) -> dict[str, tuple[int, ...]]:
         """Link key -> the groups holding a name with that key."""
-        table: dict[str, list[int]] = {}
+        table: dict[str, tuple[int, ...]] = {}
         for number, group in enumerate(self.groups):
-            for name in group:
-                found = table.setdefault(link_key(name), [])
-                if not found or found[-1] != number:
-                    found.append(number)
-        return {key: tuple(numbers) for key, numbers in table.items()}
+            self._key_names(table, number, group)
+        return table
+
+    @staticmethod
+    def _key_names(table: dict[str, tuple[int, ...]], number: int, names: Iterable[str]) -> None:
+        for name in names:
+            key = link_key(name)
+            found = table.get(key, ())
+            if number not in found:
+                table[key] = (*found, number)
+
+    def join(self, synonyms: Mapping[str, list[str]]) -> None:
+        """Join `drug_synonyms.yaml`'s names (folded title -> names) to the drugs each title names; a title the
+        dictionary does not know makes a drug of its own."""
+        table = self.by_key
+        for title, names in synonyms.items():
+            keys = {title, *(fold(n) for n in names)} - {""}
+            numbers = self.groups_named(title) or (len(self.groups),)
+            for number in numbers:
+                if number == len(self.groups):
+                    self.groups.append((title,))
+                new = sorted(keys - set(self.groups[number]))
+                self.groups[number] = (*self.groups[number], *new)
+                self._key_names(table, number, new)
+        for derived in ("names", "canonical"):
+            self.__dict__.pop(derived, None)
 
     @cached_property
     def names(self) -> frozenset[str]:
         return frozenset(name for group in self.groups for name in group)
 
     @cached_property
-    def later_words(self) -> frozenset[str]:
-        """Words that only ever finish a longer name ("vedotin" in "brentuximab vedotin"), never a name alone."""
-        later = {word for name in self.names if " " in name for word in name.split()[1:]}
-        return frozenset(later - self.names)
+    def canonical(self) -> frozenset[str]:
+        """Each drug's canonical name: a drug in its own right ("warfarin"), not a spelling of another."""
+        return frozenset(group[0] for group in self.groups)
+
+    def finishing_words(self, not_a_start: frozenset[str]) -> frozenset[str]:
+        """Words that finish a longer drug name after a drug's word: "vedotin" and "emtansine" ("brentuximab
+        vedotin", "trastuzumab emtansine"), not "warfarin" of "(r)-warfarin" nor "folinate" of "calcium
+        folinate". A start is a word of letters, at least four, not in `not_a_start` (salts, English words);
+        a drug's canonical name is never a finishing word."""
+        found = set()
+        for name in self.names:
+            words = name.split()
+            for before, word in pairwise(words):
+                if len(before) >= 4 and before.isalpha() and before not in not_a_start:
+                    found.add(word)
+        return frozenset(found - self.canonical)
 
     def groups_named(self, key: str) -> tuple[int, ...]:
         """The groups a name identifies: the one group holding it, or those whose canonical name it is.
@@ -126,9 +161,8 @@ def _read(path: Path) -> tuple[dict[str, str], list[tuple[str, ...]]]:
 def load_drug_dictionary(
     path: Path | None = DICTIONARY_FILE, synonyms: Mapping[str, list[str]] | None = None
 ) -> DrugDictionary:
-    """Read the dictionary (none when `path` is None), with the synonyms of `drug_synonyms.yaml` (folded title ->
-    names) joined in: each title's names join the dictionary drugs that title names, or make a drug of their own.
-    A missing or unreadable file is logged once and read as empty: names are then only the monographs' own."""
+    """Read the dictionary (none when `path` is None) with `drug_synonyms.yaml`'s names joined in (`join`).
+    A missing or unreadable file is logged and read as empty: names are then only the monographs' own."""
     header: dict[str, str] = {}
     groups: list[tuple[str, ...]] = []
     if path is not None:
@@ -136,16 +170,7 @@ def load_drug_dictionary(
             header, groups = _read(path)
         except (OSError, EOFError, UnicodeDecodeError) as exc:
             log.warning("drug-name dictionary %s not read (%s): names are the monographs' own", path, exc)
+    dictionary = DrugDictionary(groups, header)
     if synonyms:
-        plain = DrugDictionary(groups)
-        extra: dict[int, set[str]] = {}
-        for title, names in synonyms.items():
-            keys = {title, *(fold(n) for n in names)} - {""}
-            numbers = plain.groups_named(title)
-            for number in numbers:
-                extra.setdefault(number, set()).update(keys)
-            if not numbers:
-                groups.append((title, *sorted(keys - {title})))
-        for number, keys in extra.items():
-            groups[number] = (*groups[number], *sorted(keys - set(groups[number])))
-    return DrugDictionary(groups, header)
+        dictionary.join(synonyms)
+    return dictionary

@@ -145,8 +145,12 @@ class Lexicon:
         "kwikpen", "extra"). Reads the dictionary on first use."""
         if word in self.name_suffixes or word in self.english or word in self.stopwords or not word.isalpha():
             return False
-        names = self.drug_names
-        return word in names.names or word in names.later_words or self.is_drug_like(word)
+        return word in self.drug_names.names or word in self.finishing_words or self.is_drug_like(word)
+
+    @cached_property
+    def finishing_words(self) -> frozenset[str]:
+        """Words of the field dictionary that finish a longer drug name ("vedotin", "emtansine")."""
+        return self.drug_names.finishing_words(self.name_suffixes | self.english | self.stopwords)
 
     def reply(self, key: str, **values: str) -> str:
         template = self.replies.get(key, "")

@@ -1,9 +1,10 @@
 """The names a monograph answers to beyond its own, found when the name index is built.
 
 - **The field dictionary's names** (`language/drug_dictionary.py`): a dictionary drug that one of the monograph's
-  own names identifies (its title, INN, a brand, an alias) lends the monograph its other names: "vitamin k1",
-  "phytomenadione" and "konakion" for a Phytonadione monograph, "lipitor" for Atorvastatin. A name two dictionary
-  drugs share ("proair") identifies neither, and a name that is any monograph's own name is never lent.
+  own names identifies (its title, INN, a brand, an alias) lends the monograph its other names: "vitamin k1" and
+  "mephyton" for a Phytonadione monograph, "lipitor" for Atorvastatin. A name two dictionary drugs share
+  ("proair", "zmax") identifies neither and is lent by neither, unless it is one's canonical name; a name that
+  is any monograph's own name is never lent.
 - **The first word of a brand** whose other words name no drug: "flonase" for Flonase Sensimist, "humalog" for
   Humalog KwikPen; never "trastuzumab" for Trastuzumab Emtansine (emtansine names a drug).
 - **Other names of a combination's parts**: "apap" for the acetaminophen of Oxycodone and Acetaminophen, so
@@ -54,7 +55,7 @@ def lent_names(owners: list[tuple[str, list[str]]], lexicon: Lexicon) -> LentNam
         groups = {number for key in keys for number in dictionary.groups_named(key)}
         for number in groups:
             for name in dictionary.groups[number]:
-                if usable(name, lexicon):
+                if usable(name, lexicon) and number in dictionary.groups_named(name):
                     lend(lent.names, name, drug_id)
         for key in keys:
             lead = brand_lead(key, lexicon)
@@ -63,17 +64,20 @@ def lent_names(owners: list[tuple[str, list[str]]], lexicon: Lexicon) -> LentNam
             for part in combination_parts(key) if " " in key or "/" in key else ():
                 for number in dictionary.groups_named(part):
                     for name in dictionary.groups[number]:
-                        if " " not in name and name != part and usable(name, lexicon):
+                        if " " not in name and name != part and usable(name, lexicon) and (
+                            number in dictionary.groups_named(name)
+                        ):
                             lend(lent.part_names, name, part)
                             lend(lent.part_drugs, name, drug_id)
     return lent
 
 
 def usable(name: str, lexicon: Lexicon) -> bool:
-    """A dictionary name safe to lend: never an English word, a stop word, a lexicon phrase or an ordinary code
-    ("b12" is lent only by `drug_synonyms.yaml`, which a person wrote), nor a short word."""
+    """A dictionary name safe to lend: never an English word, a stop word, a lexicon phrase, a phrase that starts
+    with a stop word, an ordinary code ("b12" is only `drug_synonyms.yaml`'s, which a person wrote), nor a short
+    word."""
     words = name.split()
-    if tuple(words) in lexicon.phrases or all(w in lexicon.stopwords or w.isdigit() for w in words):
+    if tuple(words) in lexicon.phrases or words[0] in lexicon.stopwords:  # "the pill", "as a"
         return False
     if len(words) > 1:
         return len(name.replace(" ", "")) >= MIN_LENT_NAME

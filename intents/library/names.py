@@ -1,10 +1,11 @@
 """Finding drug names in a message: exact names first, then typos, then names that are only part of a title.
 
 Each monograph is keyed under its own names and the names lent to it (`name_links.py`: the field dictionary's,
-a brand's first word, its parts' other names). Exact lookups are dictionary hits on folded n-grams. Typos use a symmetric-delete index (each name key with
-one letter dropped), so a lookup costs a few dictionary hits whatever the corpus size; candidates are then
-confirmed with an edit distance under a length-aware limit. The distance is optimal string alignment
-(Damerau): two neighbouring letters swapped ("kadycla") is one slip of the fingers, so it counts as one edit.
+a brand's first word, its parts' other names). Exact lookups are dictionary hits on folded n-grams. Typos use a
+symmetric-delete index (each name key with one letter dropped), so a lookup costs a few dictionary hits whatever
+the corpus size; candidates are then confirmed with an edit distance under a length-aware limit. The distance
+is optimal string alignment (Damerau): two neighbouring letters swapped ("kadycla") is one slip of the fingers,
+so it counts as one edit.
 
 The cost of a typo lookup grows with the square of the word's length, so it is bounded (`typos.py`): a word
 longer than the longest typo-indexed name plus the typos it may hold cannot be one, word groups are only tried
@@ -58,6 +59,13 @@ class Mention:
 
 # name key -> drug ids: sets while an index is built, sorted tuples once it is compact (or loaded from the cache)
 Table = dict[str, set[str] | tuple[str, ...]]
+
+
+def _glued(chunk: list[str]) -> tuple[str, ...]:
+    """The words of a chunk written together, as a name split by a stray space ("kad cyla", "t dm 1"); only
+    when that makes five letters or holds a digit: "as a" is no "ASA"."""
+    glued = "".join(chunk)
+    return (glued,) if len(glued) >= MIN_TYPO_NAME or any(c.isdigit() for c in glued) else ()
 
 
 class NamedDrug(Protocol):
@@ -155,9 +163,10 @@ class NameIndex:
             self._put(self.deletes, key, key)
             for variant in one_letter_dropped(key):
                 self._put(self.deletes, variant, key)
-        if len(words) > 1:
+        if len(words) > 1:  # a word of a longer name; never a salt or a form ("furoate", "ophthalmic")
+            ordinary = (lexicon.english, lexicon.stopwords, lexicon.name_suffixes)
             for word in words:
-                if len(word) >= 5 and word not in lexicon.english and word not in lexicon.stopwords:
+                if len(word) >= 5 and all(word not in table for table in ordinary):
                     self._put(self.partial, word, drug_id)
 
     def add_lent(self, key: str, drug_id: str, owned: frozenset[str]) -> None:
@@ -220,7 +229,7 @@ class NameIndex:
                 if span & used:
                     continue
                 chunk = words[i : i + n]
-                for key in (" ".join(chunk), "".join(chunk)) if n > 1 else (chunk[0],):
+                for key in (" ".join(chunk), *_glued(chunk)) if n > 1 else (chunk[0],):
                     ids = self.exact.get(key)
                     if ids:
                         found.append(Mention(i, i + n, tuple(sorted(ids)), "exact", " ".join(chunk)))
