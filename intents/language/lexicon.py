@@ -33,6 +33,8 @@ DRUG_STEMS = re.compile(
 )
 
 
+MIN_TERM = 7  # letters of the shortest word read as a medical term by its ending
+
 HitKind = Literal["generic", "weak", "facet", "not_covered", "request", "smalltalk", "refuse"]
 
 
@@ -76,6 +78,7 @@ class Lexicon:
     population_words: frozenset[str] = frozenset()  # words that only complete a group's name ("problems")
     dose_units: frozenset[str] = frozenset()  # "mg", "ml", "puffs": what a strength is written in
     ordinary_codes: frozenset[str] = frozenset()  # letters-and-digits words that name no drug ("b12", "cyp3a4")
+    term_endings: tuple[str, ...] = ()  # endings of medical terms ("penia", "itis"): words that name no drug
     combination_links: frozenset[str] = frozenset()  # words joining a combination's parts ("X and Y", "X w/ Y")
     joining_words: frozenset[str] = frozenset()  # words joining two questions in one message
     max_phrase: int = 1
@@ -146,6 +149,21 @@ class Lexicon:
         if word in self.name_suffixes or word in self.english or word in self.stopwords or not word.isalpha():
             return False
         return word in self.drug_names.names or word in self.finishing_words or self.is_drug_like(word)
+
+    def is_term(self, word: str) -> bool:
+        """A word the lexicon knows names no drug: a medical term ("thrombocytopenia", by `term_endings.txt`), a
+        substance or condition of the question frames ("grapefruit", "asthma"), a group of patients, a word of
+        the topic phrases."""
+        return (
+            (len(word) >= MIN_TERM and word.endswith(self.term_endings))
+            or (word,) in self.frames.phrases
+            or word in self.population_words
+            or word in self._vocabulary_set
+        )
+
+    @cached_property
+    def _vocabulary_set(self) -> frozenset[str]:
+        return frozenset(self.vocabulary)
 
     @cached_property
     def finishing_words(self) -> frozenset[str]:
@@ -249,6 +267,7 @@ def load_lexicon(
         ordinary_codes=frozenset("".join(w.split()) for w in _words_file(data_dir / "ordinary_codes.txt")),
         combination_links=frozenset(str(w) for w in links["combination"]),
         joining_words=frozenset(str(w) for w in links["joining"]),
+        term_endings=tuple(sorted(_words_file(data_dir / "term_endings.txt"))),
         synonyms={fold(title): [str(n) for n in names] for title, names in synonyms.items()},
         replies=replies,
         max_phrase=max(len(k) for k in phrases),

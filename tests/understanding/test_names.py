@@ -334,6 +334,10 @@ def test_a_form_word_after_a_known_name_belongs_to_it(dictionary_engine, text, d
         "kadcyla, ketoconazole",
         "kadcyla salbutamol",
         "kadcyla herceptin",
+        "kadcyla neutropenia",
+        "kadcyla hepatotoxicity",
+        "kadcyla grapefruit",
+        "kadcyla asthma",
     ],
 )
 def test_a_known_name_followed_by_another_word_is_that_drug(seed_engine, text):
@@ -362,7 +366,8 @@ def velorimab_only(tmp_path, lexicon):
         ("velorimab vedotin dose", "velorimab vedotin"),  # vedotin finishes drug names (brentuximab vedotin)
         ("velorimab deruxtecan dose", "velorimab deruxtecan"),
         ("trastuzumab emtansine dose", "trastuzumab emtansine"),  # a name of the field dictionary
-        ("velorimab zorbatecan dose", "velorimab zorbatecan"),  # drug-like, unknown to the dictionary
+        ("velorimab zorbatecan dose", "velorimab zorbatecan"),  # a word nothing knows
+        ("velorimab zorbitin dose", "velorimab zorbitin"),
     ],
 )
 def test_a_word_that_finishes_a_longer_drug_name_still_asks(velorimab_only, text, missing):
