@@ -17,7 +17,7 @@ import gzip
 import hashlib
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
@@ -120,16 +120,16 @@ class DrugDictionary:
         """Each drug's canonical name: a drug in its own right ("warfarin"), not a spelling of another."""
         return frozenset(group[0] for group in self.groups)
 
-    def finishing_words(self, not_a_start: frozenset[str]) -> frozenset[str]:
+    def finishing_words(self, is_start: Callable[[str], bool]) -> frozenset[str]:
         """Words that finish a longer drug name after a drug's word: "vedotin" and "emtansine" ("brentuximab
         vedotin", "trastuzumab emtansine"), not "warfarin" of "(r)-warfarin" nor "folinate" of "calcium
-        folinate". A start is a word of letters, at least four, not in `not_a_start` (salts, English words);
-        a drug's canonical name is never a finishing word."""
+        folinate". `is_start` says which words are a drug's (the lexicon's judgement); a drug's canonical name
+        is never a finishing word."""
         found = set()
         for name in self.names:
             words = name.split()
             for before, word in pairwise(words):
-                if len(before) >= 4 and before.isalpha() and before not in not_a_start:
+                if word.isalpha() and is_start(before):
                     found.add(word)
         return frozenset(found - self.canonical)
 

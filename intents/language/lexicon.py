@@ -33,7 +33,8 @@ DRUG_STEMS = re.compile(
 )
 
 
-MIN_TERM = 7  # letters of the shortest word read as a medical term by its ending
+MIN_TERM = 6  # letters of the shortest word read as a medical term by its ending
+_INFLECTIONS = ("s", "es", "ing", "ed", "d")
 
 HitKind = Literal["generic", "weak", "facet", "not_covered", "request", "smalltalk", "refuse"]
 
@@ -153,13 +154,13 @@ class Lexicon:
     def is_term(self, word: str) -> bool:
         """A word the lexicon knows names no drug: a medical term ("thrombocytopenia", by `term_endings.txt`), a
         substance or condition of the question frames ("grapefruit", "asthma"), a group of patients, a word of
-        the topic phrases."""
-        return (
-            (len(word) >= MIN_TERM and word.endswith(self.term_endings))
-            or (word,) in self.frames.phrases
-            or word in self.population_words
-            or word in self._vocabulary_set
-        )
+        the topic phrases, an inflected English word ("bloating")."""
+        if (word,) in self.frames.phrases or word in self.population_words or word in self._vocabulary_set:
+            return True
+        if len(word) >= MIN_TERM and word.endswith(self.term_endings):
+            return True
+        # an English word inflected past the word list ("bloating", "nosebleeds")
+        return any(word.endswith(end) and word[: -len(end)] in self.english for end in _INFLECTIONS)
 
     @cached_property
     def _vocabulary_set(self) -> frozenset[str]:
@@ -167,8 +168,16 @@ class Lexicon:
 
     @cached_property
     def finishing_words(self) -> frozenset[str]:
-        """Words of the field dictionary that finish a longer drug name ("vedotin", "emtansine")."""
-        return self.drug_names.finishing_words(self.name_suffixes | self.english | self.stopwords)
+        """Words of the field dictionary that finish a longer drug name ("vedotin", "emtansine") after a drug's
+        word: a name of the dictionary ("trastuzumab") or a drug-like word ("brentuximab"), never a salt."""
+        names = self.drug_names.names
+
+        def is_start(word: str) -> bool:
+            if len(word) < 4 or not word.isalpha() or word in self.name_suffixes or word in self.stopwords:
+                return False
+            return word in names or self.is_drug_like(word)
+
+        return self.drug_names.finishing_words(is_start)
 
     def reply(self, key: str, **values: str) -> str:
         template = self.replies.get(key, "")
