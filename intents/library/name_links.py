@@ -51,22 +51,24 @@ def lent_names(owners: list[tuple[str, list[str]]], lexicon: Lexicon) -> LentNam
         if link_key(key) not in owned:
             table.setdefault(key, set()).add(value)
 
+    def names_of(number: int) -> list[str]:
+        """A dictionary drug's names that are safe to lend and name that drug alone."""
+        return [n for n in dictionary.groups[number] if usable(n, lexicon) and number in dictionary.groups_named(n)]
+
     for drug_id, keys in owners:
         groups = {number for key in keys for number in dictionary.groups_named(key)}
         for number in groups:
-            for name in dictionary.groups[number]:
-                if usable(name, lexicon) and number in dictionary.groups_named(name):
-                    lend(lent.names, name, drug_id)
+            for name in names_of(number):
+                lend(lent.names, name, drug_id)
         for key in keys:
             lead = brand_lead(key, lexicon)
-            if lead:
+            # never a drug in its own right ("magnesium" of Magnesium Sulfate), unless it is this monograph's
+            if lead and not (lead in dictionary.canonical and groups.isdisjoint(dictionary.groups_named(lead))):
                 lend(lent.names, lead, drug_id)
             for part in combination_parts(key) if " " in key or "/" in key else ():
                 for number in dictionary.groups_named(part):
-                    for name in dictionary.groups[number]:
-                        if " " not in name and name != part and usable(name, lexicon) and (
-                            number in dictionary.groups_named(name)
-                        ):
+                    for name in names_of(number):
+                        if " " not in name and name != part:
                             lend(lent.part_names, name, part)
                             lend(lent.part_drugs, name, drug_id)
     return lent

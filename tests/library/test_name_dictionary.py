@@ -220,6 +220,16 @@ def test_a_monographs_own_name_is_never_lent_to_another(lexicon, tmp_path):
     assert ids_of(index, fictional, "morvex dose") == [("m",)]
 
 
+def test_the_first_word_of_a_name_is_lent_unless_it_is_a_drug_of_its_own(lexicon, tmp_path):
+    """"morvex" of the brand "Morvex Sensimist" names the monograph; "zantrelix" of "Zantrelix Sulfate" does not
+    when the dictionary knows Zantrelix as a drug in its own right (the sulfate is another monograph's drug)."""
+    fictional = fictional_lexicon(lexicon, tmp_path, ("zantrelix", "zantrex"))
+    mono = drug("zs", "Zantrelix Sulfate", "Morvex Sensimist")
+    index = NameIndex.build([mono], fictional)
+    assert ids_of(index, fictional, "morvex dose") == [("zs",)]
+    assert [m.how for m in match("zantrelix dose", index, fictional).mentions] == ["partial"]
+
+
 def test_ordinary_words_and_short_names_are_never_lent(lexicon, tmp_path):
     fictional = fictional_lexicon(lexicon, tmp_path, ("zantrelix", "today", "rash", "dose", "zx", "zan", "the pill"))
     index = NameIndex.build([drug("z", "Zantrelix")], fictional)
