@@ -170,13 +170,14 @@ class NameIndex:
                     self._put(self.partial, word, drug_id)
 
     def add_lent(self, key: str, drug_id: str, owned: frozenset[str]) -> None:
-        """A lent (folded) name: found exactly and by typo like an own name, never as part of a name, and never
-        over a monograph's own name (`owned`)."""
+        """A lent (folded) name: found exactly like an own name, by typo when it is one word ("liptor"; the typo
+        index of every long chemical name would cost more memory than it finds), never as part of a name, and
+        never over a monograph's own name (`owned`)."""
         compact = key.replace(" ", "")
         for found in (key, compact) if " " in key and len(compact) <= 12 else (key,):
             if found not in owned:
                 self._put(self.exact, found, drug_id)
-        if typo_indexed(key) and key not in owned:
+        if " " not in key and typo_indexed(key) and key not in owned:
             self._put(self.deletes, key, key)
             for variant in one_letter_dropped(key):
                 self._put(self.deletes, variant, key)
