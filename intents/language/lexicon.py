@@ -143,6 +143,11 @@ class Lexicon:
             return True
         return len(word) >= 6 and word not in self.english and bool(DRUG_STEMS.search(word))
 
+    def read_drug_names(self) -> None:
+        """Read the field dictionary and derive what the matcher asks of it, ahead of the first message that
+        needs it: the bot does this in the background after start-up, not on the event loop."""
+        _ = self.finishing_words, self.drug_names.by_key
+
     def is_drug_word(self, word: str) -> bool:
         """A word that names a drug or finishes a drug's name: "warfarin", "emtansine", "vedotin" (words of the
         field dictionary), a drug-like "zorbatecan". Salts, forms, English and stop words are not ("besylate",
