@@ -263,6 +263,12 @@ def load_lexicon(
     frames = load_frames(data_dir / "frames.yaml", dose_units)
     model = TopicModel.load(model_file) if model_file.exists() else None
 
+    # Forms, routes and devices ("ophthalmic", "kwikpen", "patch") are never missing from an answer; those that
+    # are no English word also join the name before them. An English one ("vial", "patch") is never taken for the
+    # rest of a drug name anyway, and stays a word the topic is read from ("how long is an opened novolog vial
+    # good for" asks about storage).
+    english = _words_file(data_dir / "english_words.txt")
+    forms = _words_file(data_dir / "name_forms.txt")
     digest = hashlib.sha256()
     for path in [*sorted(data_dir.glob("*")), model_file]:
         if path.is_file():
@@ -273,10 +279,10 @@ def load_lexicon(
         not_covered_labels=labels,
         phrases=phrases,
         stopwords=_words_file(data_dir / "stopwords.txt"),
-        english=_words_file(data_dir / "english_words.txt"),
+        english=english,
         drug_words=_words_file(data_dir / "drug_words.txt"),
-        name_suffixes=_words_file(data_dir / "name_suffixes.txt") | _words_file(data_dir / "name_forms.txt"),
-        filler=_words_file(data_dir / "filler_words.txt"),
+        name_suffixes=_words_file(data_dir / "name_suffixes.txt") | frozenset(forms - english),
+        filler=_words_file(data_dir / "filler_words.txt") | forms,
         dose_units=dose_units,
         ordinary_codes=frozenset("".join(w.split()) for w in _words_file(data_dir / "ordinary_codes.txt")),
         combination_links=frozenset(str(w) for w in links["combination"]),
