@@ -132,9 +132,10 @@ def complete_units(
     stop: threading.Event | None = None,
 ) -> int:
     """Cut the answer units an engine loaded with `defer_units` still lacks (in worker processes), attach them
-    as they come, then save the index cache. Safe to run in a thread while the engine answers; `stop` ends it
-    early (nothing is saved then)."""
+    as they come, then save the index cache; first read the field dictionary of drug names if not yet read.
+    Safe to run in a thread while the engine answers; `stop` ends it early (nothing is saved then)."""
     corpus = engine.corpus
+    engine.lexicon.read_drug_names()  # the first "kadcyla warfarin" then costs no 0.2 s on the event loop
     jobs = missing_units(corpus, engine.lexicon.key)
     if not jobs:
         return 0

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from intents.common.text import fold
 from intents.language.lexicon import load_lexicon
-from intents.library.names import max_typos
+from intents.library.typos import max_typos
 
 ONSETS = [
     "b",

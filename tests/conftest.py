@@ -22,6 +22,7 @@ SHARED = ROOT.parent / "shared"
 STUBS = SHARED / "eval" / "stubs"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 FICTIONAL = FIXTURES / "monographs"
+DICTIONARY_FIXTURES = FIXTURES / "dictionary"  # real drug names with invented text, listing few or no brands
 SEED_FILE = SEEDS / "trastuzumab-emtansine.md"
 
 # No test writes into the user's cache folder (~/.cache/drugbot, or DRUGBOT_CACHE_DIR): the index caches and the
@@ -47,6 +48,13 @@ def seed_engine(lexicon: Lexicon) -> Engine:
 def fiction_engine(lexicon: Lexicon) -> Engine:
     """The real seed plus the fictional test drugs (Velorimab, Velorimab Vedotin, banned Plumbazole)."""
     return Engine(load_corpus([SEEDS, FICTIONAL]), lexicon)
+
+
+@pytest.fixture(scope="session")
+def dictionary_engine(lexicon: Lexicon) -> Engine:
+    """The real seed plus monographs of real drugs that list few names (`tests/fixtures/dictionary/`): what
+    people call them comes from the field dictionary and `drug_synonyms.yaml`."""
+    return Engine(load_corpus([SEEDS, DICTIONARY_FIXTURES]), lexicon)
 
 
 @pytest.fixture(scope="session")

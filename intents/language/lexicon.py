@@ -18,6 +18,7 @@ from rapidfuzz.distance import Levenshtein
 
 from intents.common.text import fold
 from intents.language.classifier import MODEL_FILE, TopicModel
+from intents.language.drug_dictionary import DICTIONARY_FILE, DrugDictionary, load_drug_dictionary
 from intents.language.frames import FrameBook, load_frames
 from intents.language.message_rules import MessageRules, load_message_rules
 
@@ -32,6 +33,9 @@ DRUG_STEMS = re.compile(
     r"|oxetine|aline|triptyline|apine|idone|peridol|azepine|amide|oxacin|onide|sone|olone|asone)$"
 )
 
+
+MIN_TERM = 6  # letters of the shortest word read as a medical term by its ending
+_INFLECTIONS = ("s", "es", "ing", "ed", "d")
 
 HitKind = Literal["generic", "weak", "facet", "not_covered", "request", "smalltalk", "refuse"]
 
@@ -66,7 +70,7 @@ class Lexicon:
     stopwords: frozenset[str]
     english: frozenset[str]
     drug_words: frozenset[str]
-    name_suffixes: frozenset[str]
+    name_suffixes: frozenset[str]  # salts, forms, routes, devices: words that belong to the name before them
     filler: frozenset[str]  # words never reported as missing from an answer
     synonyms: dict[str, list[str]]
     replies: dict[str, object]
@@ -77,25 +81,33 @@ class Lexicon:
     population_words: frozenset[str] = frozenset()  # words that only complete a group's name ("problems")
     dose_units: frozenset[str] = frozenset()  # "mg", "ml", "puffs": what a strength is written in
     ordinary_codes: frozenset[str] = frozenset()  # letters-and-digits words that name no drug ("b12", "cyp3a4")
+    term_endings: tuple[str, ...] = ()  # endings of medical terms ("penia", "itis"): words that name no drug
     combination_links: frozenset[str] = frozenset()  # words joining a combination's parts ("X and Y", "X w/ Y")
     joining_words: frozenset[str] = frozenset()  # words joining two questions in one message
     interaction_links: frozenset[str] = frozenset()  # words putting a second substance beside a drug
     term_synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lay word -> monograph phrases
-
-    @cached_property
-    def term_phrases(self) -> dict[str, tuple[str, ...]]:
-        """The lay phrases of several words among the term synonyms ("pins and needles")."""
-        return {k: v for k, v in self.term_synonyms.items() if " " in k}
     max_phrase: int = 1
     key: str = ""  # fingerprint of the data files: units cut with another lexicon are not reused
+    dictionary_file: Path | None = None  # the field dictionary of drug names (read on first use); None: none
     heading_keys: list[tuple[str, str]] = field(default_factory=list)
     _heading_memo: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _facet_memo: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict, repr=False)
 
     @cached_property
+    def term_phrases(self) -> dict[str, tuple[str, ...]]:
+        """The lay phrases of several words among the term synonyms ("pins and needles")."""
+        return {k: v for k, v in self.term_synonyms.items() if " " in k}
+
+    @cached_property
     def vocabulary(self) -> list[str]:
         """Single words of all phrases, the targets of typo correction ("efects" -> "effects")."""
         return sorted({w for key in self.phrases for w in key if len(w) >= 4 and w.isalpha()})
+
+    @cached_property
+    def drug_names(self) -> DrugDictionary:
+        """The field dictionary of drug names with the synonyms of `drug_synonyms.yaml` joined in; read when
+        first needed (building the name index, or a word after a drug name), never at start-up."""
+        return load_drug_dictionary(self.dictionary_file, self.synonyms)
 
     def correct(self, word: str) -> str | None:
         """The lexicon word a misspelt word stands for, or None. Only unknown words of 5+ letters."""
@@ -140,6 +152,47 @@ class Lexicon:
             return True
         return len(word) >= 6 and word not in self.english and bool(DRUG_STEMS.search(word))
 
+    def read_drug_names(self) -> None:
+        """Read the field dictionary and derive what the matcher asks of it, ahead of the first message that
+        needs it: the bot does this in the background after start-up, not on the event loop."""
+        _ = self.finishing_words, self.drug_names.by_key
+
+    def is_drug_word(self, word: str) -> bool:
+        """A word that names a drug or finishes a drug's name: "warfarin", "emtansine", "vedotin" (words of the
+        field dictionary), a drug-like "zorbatecan". Salts, forms, English and stop words are not ("besylate",
+        "kwikpen", "extra"). Reads the dictionary on first use."""
+        if word in self.name_suffixes or word in self.english or word in self.stopwords or not word.isalpha():
+            return False
+        return word in self.drug_names.names or word in self.finishing_words or self.is_drug_like(word)
+
+    def is_term(self, word: str) -> bool:
+        """A word the lexicon knows names no drug: a medical term ("thrombocytopenia", by `term_endings.txt`), a
+        substance or condition of the question frames ("grapefruit", "asthma"), a group of patients, a word of
+        the topic phrases, an inflected English word ("bloating")."""
+        if (word,) in self.frames.phrases or word in self.population_words or word in self._vocabulary_set:
+            return True
+        if len(word) >= MIN_TERM and word.endswith(self.term_endings):
+            return True
+        # an English word inflected past the word list ("bloating", "nosebleeds")
+        return any(word.endswith(end) and word[: -len(end)] in self.english for end in _INFLECTIONS)
+
+    @cached_property
+    def _vocabulary_set(self) -> frozenset[str]:
+        return frozenset(self.vocabulary)
+
+    @cached_property
+    def finishing_words(self) -> frozenset[str]:
+        """Words of the field dictionary that finish a longer drug name ("vedotin", "emtansine") after a drug's
+        word: a name of the dictionary ("trastuzumab") or a drug-like word ("brentuximab"), never a salt."""
+        names = self.drug_names.names
+
+        def is_start(word: str) -> bool:
+            if len(word) < 4 or not word.isalpha() or word in self.name_suffixes or word in self.stopwords:
+                return False
+            return word in names or self.is_drug_like(word)
+
+        return self.drug_names.finishing_words(is_start)
+
     def reply(self, key: str, **values: str) -> str:
         template = self.replies.get(key, "")
         return str(template).format(**values) if values else str(template)
@@ -160,7 +213,9 @@ def _key(phrase: str) -> tuple[str, ...]:
     return tuple(fold(str(phrase)).split())
 
 
-def load_lexicon(data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE) -> Lexicon:
+def load_lexicon(
+    data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE, dictionary_file: Path | None = DICTIONARY_FILE
+) -> Lexicon:
     """Read the data files. A malformed file raises with its name, at start-up, not at question time."""
     try:
         topic_data = yaml.safe_load((data_dir / "topics.yaml").read_text(encoding="utf-8"))
@@ -219,6 +274,12 @@ def load_lexicon(data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE)
     messages = load_message_rules(data_dir / "messages.yaml")
     model = TopicModel.load(model_file) if model_file.exists() else None
 
+    # Forms, routes and devices ("ophthalmic", "kwikpen", "patch") are never missing from an answer; those that
+    # are no English word also join the name before them. An English one ("vial", "patch") is never taken for the
+    # rest of a drug name anyway, and stays a word the topic is read from ("how long is an opened novolog vial
+    # good for" asks about storage).
+    english = _words_file(data_dir / "english_words.txt")
+    forms = _words_file(data_dir / "name_forms.txt")
     digest = hashlib.sha256()
     for path in [*sorted(data_dir.glob("*")), model_file]:
         if path.is_file():
@@ -229,16 +290,17 @@ def load_lexicon(data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE)
         not_covered_labels=labels,
         phrases=phrases,
         stopwords=_words_file(data_dir / "stopwords.txt"),
-        english=_words_file(data_dir / "english_words.txt"),
+        english=english,
         drug_words=_words_file(data_dir / "drug_words.txt"),
-        name_suffixes=_words_file(data_dir / "name_suffixes.txt"),
-        filler=_words_file(data_dir / "filler_words.txt"),
+        name_suffixes=_words_file(data_dir / "name_suffixes.txt") | frozenset(forms - english),
+        filler=_words_file(data_dir / "filler_words.txt") | forms,
         dose_units=dose_units,
         ordinary_codes=frozenset("".join(w.split()) for w in _words_file(data_dir / "ordinary_codes.txt")),
         combination_links=frozenset(str(w) for w in links["combination"]),
         joining_words=frozenset(str(w) for w in links["joining"]),
         interaction_links=frozenset(str(w) for w in links["interaction"]),
         term_synonyms={fold(str(k)): tuple(fold(str(p)) for p in v) for k, v in terms.items()},
+        term_endings=tuple(sorted(_words_file(data_dir / "term_endings.txt"))),
         synonyms={fold(title): [str(n) for n in names] for title, names in synonyms.items()},
         replies=replies,
         max_phrase=max(len(k) for k in phrases),
@@ -246,6 +308,7 @@ def load_lexicon(data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE)
         frames=frames,
         messages=messages,
         model=model,
+        dictionary_file=dictionary_file,
         populations=frozenset(str(p) for p in topic_data.get("populations") or ()),
         population_words=frozenset(fold(str(w)) for w in topic_data.get("population_words") or ()),
     )

@@ -1,7 +1,7 @@
-"""How a drug name is written in a message: a strength or form after it, and the parts of a combination.
+"""How a drug name is written in a message: a strength or a form after it.
 
-The name index (building and finding names) and the reading of a message both ask these questions; the units
-and suffixes come from the lexicon's data files.
+The name index (building and finding names) and the reading of a message both ask this; the units, salts and
+forms come from the lexicon's data files. (The parts of a combination are `drug_dictionary.combination_parts`.)
 """
 
 from __future__ import annotations
@@ -27,13 +27,3 @@ def is_qualifier(word: str, lexicon: Lexicon) -> bool:
     if not strength_pattern(lexicon.dose_units).fullmatch(word):
         return False
     return word[0].isdigit() or word in lexicon.dose_units or word[:3].rstrip("0123456789") in lexicon.name_suffixes
-
-
-# How a combination product's parts are joined, in its title and in a message ("X and Y", "X/Y", "X with Y").
-_TITLE_LINK = re.compile(r" (?:and|with|plus|\+) |/")
-
-
-def combination_parts(key: str) -> list[str]:
-    """The parts of a folded combination name ("quorbazine and talvexin" -> both), or [] for a single drug."""
-    parts = [part.strip() for part in _TITLE_LINK.split(key)]
-    return parts if len(parts) > 1 and all(parts) else []

@@ -37,7 +37,7 @@ from intents.library.names import Table as _Table
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = 5
+CACHE_FORMAT = 6
 MAGIC = b"drugbot-index\n"
 _PREAMBLE = struct.Struct("<IQI")  # format, header length, header CRC-32
 # Every file of the packages that decide what a cache holds: the library (parsing, cutting, the name index) and
@@ -68,6 +68,7 @@ class _Names(BaseModel):
     exact: dict[str, tuple[str, ...]]
     partial: dict[str, tuple[str, ...]]
     deletes: dict[str, tuple[str, ...]]
+    parts: dict[str, tuple[str, ...]]
 
 
 class _Header(BaseModel):
@@ -158,7 +159,7 @@ class IndexCache:
                 (r.path, r.size, r.mtime_ns, r.info, r.error, len(blob), r.units_key, r.warnings)
                 for r, blob in zip(results, blobs, strict=True)
             ],
-            "names": {"exact": names.exact, "partial": names.partial, "deletes": names.deletes},
+            "names": {"exact": names.exact, "partial": names.partial, "deletes": names.deletes, "parts": names.parts},
             "blobs": (sum(map(len, blobs)), crc),
         }
         try:
@@ -191,8 +192,8 @@ def _index(header: _Header, blobs: list[memoryview]) -> CachedIndex:
     signature = sorted((r.path, r.size, r.mtime_ns) for r in files.values())
     names = header.names
     # the tables hold sorted tuples, as a compact index does: no copy into the build-time type is needed
-    exact, partial, deletes = (cast(_Table, t) for t in (names.exact, names.partial, names.deletes))
-    return CachedIndex(files, signature, NameIndex(exact=exact, partial=partial, deletes=deletes))
+    exact, partial, deletes, parts = (cast(_Table, t) for t in (names.exact, names.partial, names.deletes, names.parts))
+    return CachedIndex(files, signature, NameIndex(exact=exact, partial=partial, deletes=deletes, parts=parts))
 
 
 def _read(handle: BinaryIO, size: int) -> tuple[_Header, list[memoryview]]:

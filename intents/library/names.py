@@ -1,14 +1,15 @@
 """Finding drug names in a message: exact names first, then typos, then names that are only part of a title.
 
-Exact lookups are dictionary hits on folded n-grams. Typos use a symmetric-delete index (each name key with
-one letter dropped), so a lookup costs a few dictionary hits whatever the corpus size; candidates are then
-confirmed with an edit distance under a length-aware limit. The distance is optimal string alignment
-(Damerau): two neighbouring letters swapped ("kadycla") is one slip of the fingers, so it counts as one edit.
+Each monograph is keyed under its own names and the names lent to it (`name_links.py`: the field dictionary's,
+a brand's first word, its parts' other names). Exact lookups are dictionary hits on folded n-grams. Typos use a
+symmetric-delete index (each name key with one letter dropped), so a lookup costs a few dictionary hits whatever
+the corpus size; candidates are then confirmed with an edit distance under a length-aware limit. The distance
+is optimal string alignment (Damerau): two neighbouring letters swapped ("kadycla") is one slip of the fingers,
+so it counts as one edit.
 
-The cost of a typo lookup grows with the square of the word's length (every way of dropping two letters), so
-it is bounded on both sides: names longer than `MAX_TYPO_NAME` are found exactly but never by typo, a word
-longer than the longest such name plus the typos it may hold cannot be one, word groups are only tried when
-one of their words is near a word of a longer name, and a message spends at most `MAX_TYPO_PROBES` probes.
+The cost of a typo lookup grows with the square of the word's length, so it is bounded (`typos.py`): a word
+longer than the longest typo-indexed name plus the typos it may hold cannot be one, word groups are only tried
+when one of their words is near a word of a longer name, and a message has a budget of probes.
 """
 
 from __future__ import annotations
@@ -22,13 +23,21 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from intents.common.text import fold
+from intents.language.drug_dictionary import combination_parts
 from intents.language.lexicon import Lexicon
-from intents.language.name_forms import combination_parts, is_qualifier
+from intents.language.name_forms import is_qualifier
+from intents.library.name_links import lent_names, own_keys
+from intents.library.typos import (
+    MIN_TYPO_NAME,
+    ProbeBudget,
+    max_typos,
+    one_letter_dropped,
+    probe_count,
+    probes,
+    typo_indexed,
+)
 
 MAX_NAME_TOKENS = 8
-MIN_TYPO_NAME = 5  # shorter names are too close to ordinary words to forgive a typo
-MAX_TYPO_NAME = 64  # longer names (a pasted paragraph as an alias) are found exactly, never by typo
-MAX_TYPO_PROBES = 20_000  # per message: gibberish of a thousand long words stays a few milliseconds
 MAX_SUGGEST_WORDS = 6  # words of an unknown message compared with every name of their length
 MAX_COMBINATION_PARTS = 3  # "X, Y and Z" at most
 SHORT_CODE = 6  # words this short are compared with names by edits too, not only by ratio
@@ -52,6 +61,13 @@ class Mention:
 Table = dict[str, set[str] | tuple[str, ...]]
 
 
+def _glued(chunk: list[str]) -> tuple[str, ...]:
+    """The words of a chunk written together, as a name split by a stray space ("kad cyla", "t dm 1"); only
+    when that makes five letters or holds a digit: "as a" is no "ASA"."""
+    glued = "".join(chunk)
+    return (glued,) if len(glued) >= MIN_TYPO_NAME or any(c.isdigit() for c in glued) else ()
+
+
 class NamedDrug(Protocol):
     """What the name index needs of a monograph: a parsed one or the corpus's summary of one."""
 
@@ -66,62 +82,6 @@ class NamedDrug(Protocol):
 
 
 
-def max_typos(length: int) -> int:
-    """Edits allowed for a name of this many letters: none below 5, one up to 7, two up to 14, then three."""
-    if length < 5:
-        return 0
-    if length <= 7:
-        return 1
-    return 2 if length <= 14 else 3
-
-
-def _typo_indexed(key: str) -> bool:
-    return MIN_TYPO_NAME <= len(key) <= MAX_TYPO_NAME
-
-
-def _deletes(key: str) -> set[str]:
-    return {key[:i] + key[i + 1 :] for i in range(len(key))}
-
-
-def probe_count(length: int, depth: int) -> int:
-    """At most how many probes `probes` makes for a word of `length` letters (1 + n + n(n-1)/2 for two)."""
-    count, layer = 1, 1
-    for dropped in range(depth):
-        layer = layer * (length - dropped) // (dropped + 1)
-        count += layer
-    return count
-
-
-def probes(text: str, depth: int) -> set[str]:
-    """`text` and every string made from it by dropping up to `depth` letters, each set of positions once."""
-    found = {text}
-    layer = [(text, 0)]  # (string, first position it may still drop: later drops never revisit earlier ones)
-    for round_ in range(depth, 0, -1):
-        deeper = []
-        for word, start in layer:
-            for i in range(start, len(word)):
-                shorter = word[:i] + word[i + 1 :]
-                found.add(shorter)
-                if round_ > 1:
-                    deeper.append((shorter, i))
-        layer = deeper
-    return found
-
-
-@dataclass(slots=True)
-class ProbeBudget:
-    """Typo probes a message may still spend: the bound on what one message can cost."""
-
-    left: int = MAX_TYPO_PROBES
-
-    def spend(self, count: int) -> bool:
-        if count > self.left:
-            self.left = 0
-            return False
-        self.left -= count
-        return True
-
-
 @dataclass
 class NameIndex:
     """Folded drug names -> monograph ids, with the typo and partial-name indexes."""
@@ -130,6 +90,7 @@ class NameIndex:
     exact: Table = field(default_factory=dict)
     partial: Table = field(default_factory=dict)
     deletes: Table = field(default_factory=dict)
+    parts: Table = field(default_factory=dict)  # another name of a combination's part -> the part ("apap")
     by_length: dict[int, list[str]] = field(default_factory=dict)  # folded keys by length, for suggestions
 
     def __post_init__(self) -> None:
@@ -137,11 +98,12 @@ class NameIndex:
 
     def _derive(self) -> None:
         """Tables read from the keys (not stored in the cache): the longest typo name, words of longer names."""
-        keys = [k for k in self.exact if _typo_indexed(k)]
+        keys = [k for k in self.exact if typo_indexed(k)]
         self.longest: int = max(map(len, keys), default=0)
         multi = [k.split() for k in keys if " " in k]
         words = {w for key in multi for w in key}
-        self.name_words: frozenset[str] = frozenset(words | {d for w in words if len(w) >= 3 for d in _deletes(w)})
+        near = {d for w in words if len(w) >= 3 for d in one_letter_dropped(w)}
+        self.name_words: frozenset[str] = frozenset(words | near)
         self.name_leads: frozenset[str] = frozenset(" ".join(key[:n]) for key in multi for n in range(1, len(key)))
         # combination products: (their ids, what may name each part); a part is named by its own monograph's
         # ids when it has one ("quorbex" names Quorbazine), or by its words ("=kestrazine") when it has none
@@ -158,18 +120,33 @@ class NameIndex:
 
     @classmethod
     def build(cls, monographs: Iterable[NamedDrug], lexicon: Lexicon) -> NameIndex:
+        """Each monograph's own names (with `drug_synonyms.yaml`'s for its title), then the names lent to it
+        (`name_links.py`: the field dictionary's, a brand's first word, its parts' other names)."""
         index = cls()
+        owners: list[tuple[str, list[str]]] = []
         for mono in monographs:
             names = list(mono.names) + lexicon.synonyms.get(fold(mono.title), [])
             for name in names:
                 index.add(name, mono.id, lexicon)
+            owners.append((mono.id, own_keys(names, lexicon)))
+        lent = lent_names(owners, lexicon)
+        owned = frozenset(index.exact)
+        for key, ids in lent.names.items():
+            for drug_id in ids:
+                index.add_lent(key, drug_id, owned)
+        for key, ids in lent.part_drugs.items():
+            for drug_id in ids:
+                index._put(index.partial, key, drug_id)
+        for key, parts in lent.part_names.items():
+            for part in parts:
+                index._put(index.parts, key, part)
         index.compact()
         index._derive()
         return index
 
     def compact(self) -> None:
         """Turn the build-time sets into sorted tuples: half the memory, and much faster to load from the cache."""
-        for table in (self.exact, self.partial, self.deletes):
+        for table in (self.exact, self.partial, self.deletes, self.parts):
             for key, value in table.items():
                 table[key] = tuple(sorted(value))
 
@@ -182,14 +159,28 @@ class NameIndex:
         compact = key.replace(" ", "")
         if len(words) > 1 and len(compact) <= 12:
             self._put(self.exact, compact, drug_id)
-        if _typo_indexed(key):
+        if typo_indexed(key):
             self._put(self.deletes, key, key)
-            for variant in _deletes(key):
+            for variant in one_letter_dropped(key):
                 self._put(self.deletes, variant, key)
-        if len(words) > 1:
+        if len(words) > 1:  # a word of a longer name; never a salt or a form ("furoate", "ophthalmic")
+            ordinary = (lexicon.english, lexicon.stopwords, lexicon.name_suffixes)
             for word in words:
-                if len(word) >= 5 and word not in lexicon.english and word not in lexicon.stopwords:
+                if len(word) >= 5 and all(word not in table for table in ordinary):
                     self._put(self.partial, word, drug_id)
+
+    def add_lent(self, key: str, drug_id: str, owned: frozenset[str]) -> None:
+        """A lent (folded) name: found exactly like an own name, by typo when it is one word ("liptor"; the typo
+        index of every long chemical name would cost more memory than it finds), never as part of a name, and
+        never over a monograph's own name (`owned`)."""
+        compact = key.replace(" ", "")
+        for found in (key, compact) if " " in key and len(compact) <= 12 else (key,):
+            if found not in owned:
+                self._put(self.exact, found, drug_id)
+        if " " not in key and typo_indexed(key) and key not in owned:
+            self._put(self.deletes, key, key)
+            for variant in one_letter_dropped(key):
+                self._put(self.deletes, variant, key)
 
     @staticmethod
     def _put(table: dict[str, set[str] | tuple[str, ...]], key: str, value: str) -> None:
@@ -226,7 +217,7 @@ class NameIndex:
 
     def near_name_word(self, word: str) -> bool:
         """True when `word` is a word of a multi-word name, or one typo from one."""
-        return word in self.name_words or (len(word) >= 3 and not self.name_words.isdisjoint(_deletes(word)))
+        return word in self.name_words or (len(word) >= 3 and not self.name_words.isdisjoint(one_letter_dropped(word)))
 
     def exact_mentions(self, words: list[str]) -> list[Mention]:
         """Exact names, longest first ("trastuzumab emtansine" before "trastuzumab")."""
@@ -239,7 +230,7 @@ class NameIndex:
                 if span & used:
                     continue
                 chunk = words[i : i + n]
-                for key in (" ".join(chunk), "".join(chunk)) if n > 1 else (chunk[0],):
+                for key in (" ".join(chunk), *_glued(chunk)) if n > 1 else (chunk[0],):
                     ids = self.exact.get(key)
                     if ids:
                         found.append(Mention(i, i + n, tuple(sorted(ids)), "exact", " ".join(chunk)))
@@ -353,7 +344,7 @@ class NameIndex:
 
     def _combination_of(self, chain: list[Mention]) -> tuple[str, ...]:
         """Ids of the combination products whose parts are exactly the drugs of `chain`, in any order."""
-        named = [{*m.ids, f"={m.text}"} for m in chain]
+        named = [{*m.ids, f"={m.text}", *(f"={part}" for part in self.parts.get(m.text, ()))} for m in chain]
         found: set[str] = set()
         for number in {n for ref in named[0] for n in self.combinations_by_ref.get(ref, ())}:
             ids, parts = self.combinations[number]

@@ -13,7 +13,7 @@ from intents.language.lexicon import Lexicon
 from intents.language.phrases import WEIGHTS, best_topic, hit_feature, phrase_hits
 from intents.library.names import Mention, NameIndex
 from intents.understanding.ages import read_ages
-from intents.understanding.typed_names import code_names, unglue
+from intents.understanding.typed_names import code_names, finishes_a_longer_name, unglue
 
 MAX_MESSAGE_CHARS = 1000  # a question is short; the rest of a pasted essay is not read
 MAX_WORDS = 120
@@ -35,7 +35,8 @@ class Intent:
     smalltalk: str | None = None
     request: str | None = None
     refuse: bool = False
-    # an unknown word right after a drug name: "velorimab vedotin" may be another drug than Velorimab
+    # a word right after a drug name that finishes a longer drug name: "velorimab vedotin" is another drug than
+    # Velorimab ("kadcyla warfarin", "kadcyla thrombocytopenia", "timolol ophthalmic" are not)
     name_tail: dict[int, str] = field(default_factory=dict)  # mention start -> the unknown word after it
     hits: list[str] = field(default_factory=list)  # lexicon hits outside drug names, as classifier features
     # words of the lexicon's topic phrases the message used ("mechanism of action", "given"): a heading holding
@@ -132,9 +133,9 @@ def match(message: str, names: NameIndex, lexicon: Lexicon) -> Intent:
     for mention in mentions:
         after = mention.end
         if after < len(words) and after not in consumed:
-            word = words[after]
-            if word in intent.unknown_names and word not in lexicon.name_suffixes and word not in lexicon.english:
-                intent.name_tail[mention.start] = f"{' '.join(words[mention.start : after])} {word}"
+            word, name = words[after], words[mention.start : after]
+            if word in intent.unknown_names and finishes_a_longer_name(name, word, lexicon):
+                intent.name_tail[mention.start] = f"{' '.join(name)} {word}"
 
     topic_words = any(h.kind != "smalltalk" for _, h in hits)
     if smalltalk_groups and not mentions and not topic_words and not intent.extra:

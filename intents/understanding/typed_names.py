@@ -11,6 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from intents.common.text import fold
+from intents.language.drug_dictionary import link_key
 from intents.language.lexicon import Lexicon
 from intents.language.name_forms import is_qualifier
 
@@ -57,6 +58,24 @@ def _unglued(word: str, names: NameIndex, lexicon: Lexicon) -> tuple[str, ...]:
         if word[:cut] in lexicon.stopwords and names.known(word[cut:]):
             return (word[:cut], word[cut:])
     return (word,)
+
+
+def finishes_a_longer_name(name: list[str], word: str, lexicon: Lexicon) -> bool:
+    """True when `word`, right after a known drug name, may make it the name of another drug: "velorimab
+    vedotin" when only Velorimab is loaded (vedotin finishes drug names), "trastuzumab emtansine" when only
+    Trastuzumab is (a name of the field dictionary), "kadcyla zorbatecan" (a word nothing knows).
+
+    False when the word belongs to the name (a salt, a form, a device: "timolol ophthalmic"), names a drug of its
+    own ("kadcyla warfarin": a second drug), or is a term, a substance, a condition or a group of patients
+    ("kadcyla thrombocytopenia", "kadcyla grapefruit"): the known drug is the one asked about. Reads the field
+    dictionary the first time a message has such a word.
+    """
+    if word in lexicon.name_suffixes or word in lexicon.english or word in lexicon.stopwords:
+        return False
+    names = lexicon.drug_names
+    if link_key(" ".join([*name, word])) in names.by_key or word in lexicon.finishing_words:
+        return True
+    return not (word in names.names or lexicon.is_term(word))
 
 
 _vocabulary: tuple[Lexicon | None, frozenset[str]] = (None, frozenset())

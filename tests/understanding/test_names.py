@@ -12,7 +12,8 @@ from intents.common.text import fold, tokens
 from intents.engine import Engine
 from intents.library.corpus import load_corpus
 from intents.library.models import Monograph
-from intents.library.names import MAX_TYPO_PROBES, NameIndex, ProbeBudget, probe_count, probes
+from intents.library.names import NameIndex
+from intents.library.typos import MAX_TYPO_PROBES, ProbeBudget, probe_count, probes
 from intents.understanding.matcher import match
 from intents.understanding.typed_names import unglue
 from tests.conftest import FICTIONAL, FIXTURES, SEEDS, STUBS, ask
@@ -303,3 +304,73 @@ def test_a_combination_known_only_as_one_monograph_is_found_from_its_parts(combi
 )
 def test_without_a_combination_product_the_first_drug_is_the_one_asked_about(combination_engine, text, drug):
     assert ask(combination_engine, text).drug == drug
+
+
+@pytest.mark.parametrize(
+    ("text", "drug"),
+    [
+        ("timolol ophthalmic dose", "Timolol"),
+        ("fentanyl transdermal patch dose", "Fentanyl"),
+        ("mometasone furoate dose", "Mometasone"),
+        ("diltiazem er dose", "Diltiazem"),
+        ("amlodipine besylate dose", "Amlodipine"),
+        ("humalog kwikpen dose", "Insulin Lispro"),
+        ("insulin lispro flexpen dose", "Insulin Lispro"),
+        ("amlodipine besylate 5mg tablets dose", "Amlodipine"),
+    ],
+)
+def test_a_form_word_after_a_known_name_belongs_to_it(dictionary_engine, text, drug):
+    reply = ask(dictionary_engine, text)
+    assert (reply.drug, reply.topic, reply.kind) == (drug, "dosage", "section"), reply.text
+    assert "does not mention" not in reply.text  # a form, a route or a salt is no missing subject
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kadcyla ketoconazole interaction",
+        "kadcyla thrombocytopenia",
+        "kadcyla warfarin",
+        "kadcyla, ketoconazole",
+        "kadcyla salbutamol",
+        "kadcyla herceptin",
+        "kadcyla neutropenia",
+        "kadcyla hepatotoxicity",
+        "kadcyla grapefruit",
+        "kadcyla asthma",
+    ],
+)
+def test_a_known_name_followed_by_another_word_is_that_drug(seed_engine, text):
+    """A second drug, a medical term or any other word after a known name never makes an unknown longer name."""
+    reply = ask(seed_engine, text)
+    assert reply.drug == "Trastuzumab Emtansine", reply.text
+    assert "have a monograph for" not in reply.text
+
+
+@pytest.fixture()
+def velorimab_only(tmp_path, lexicon):
+    folder = tmp_path / "seeds"
+    folder.mkdir()
+    (folder / "velorimab.md").write_text((FICTIONAL / "velorimab.md").read_text(encoding="utf-8"), encoding="utf-8")
+    text = (FICTIONAL / "velorimab.md").read_text(encoding="utf-8")
+    (folder / "trastuzumab.md").write_text(
+        text.replace("Velorimab", "Trastuzumab").replace("velorimab", "trastuzumab").replace("VLR-12", "TRZ-12"),
+        encoding="utf-8",
+    )
+    return Engine(load_corpus([folder]), lexicon)
+
+
+@pytest.mark.parametrize(
+    ("text", "missing"),
+    [
+        ("velorimab vedotin dose", "velorimab vedotin"),  # vedotin finishes drug names (brentuximab vedotin)
+        ("velorimab deruxtecan dose", "velorimab deruxtecan"),
+        ("trastuzumab emtansine dose", "trastuzumab emtansine"),  # a name of the field dictionary
+        ("velorimab zorbatecan dose", "velorimab zorbatecan"),  # a word nothing knows
+        ("velorimab zorbitin dose", "velorimab zorbitin"),
+    ],
+)
+def test_a_word_that_finishes_a_longer_drug_name_still_asks(velorimab_only, text, missing):
+    reply = ask(velorimab_only, text)
+    assert reply.kind == "clarify" and reply.drug is None
+    assert f"have a monograph for {missing}" in reply.text
