@@ -60,7 +60,10 @@ def test_shipped_weights_were_trained_on_the_current_questions_and_data_files():
 
 
 def test_question_corpus_has_a_readme_crediting_its_sources():
-    assert "MedicationQA" in (QUESTIONS_DIR / "README.md").read_text(encoding="utf-8")
+    text = (QUESTIONS_DIR / "README.md").read_text(encoding="utf-8")
+    assert "MedicationQA" in text
+    real = {f.stem.split("-")[1] for f in question_files() if f.stem.startswith("real-")}
+    assert all(source in text.lower() for source in real), real
 
 
 # --- frames and policy on the real seed ----------------------------------------------------------------------
