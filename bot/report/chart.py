@@ -51,7 +51,7 @@ def chart_svg(days: list[Day]) -> str:
         f'<rect x="{LEFT + 64}" y="6" width="10" height="10" fill="{ANSWERED}"/>'
         f'<text x="{LEFT + 78}" y="15">answered with a part</text>',
         f'<line x1="{LEFT + 214}" y1="11" x2="{LEFT + 230}" y2="11" stroke="{SHARE}" stroke-width="2"/>'
-        f'<text x="{LEFT + 234}" y="15">share of votes 👍</text>',
+        f'<text x="{LEFT + 234}" y="15">share of votes up</text>',
     ]
     label_every = max(1, -(-len(days) * 64 // (width - LEFT - RIGHT)))
     points = []
@@ -60,7 +60,7 @@ def chart_svg(days: list[Day]) -> str:
         share = day.share_up
         tip = f"{day.day}: {day.messages:,} asked, {day.confident:,} answered with a part"
         if share is not None:
-            tip += f", {share:.0%} of {day.up + day.down} votes 👍"
+            tip += f", {share:.0%} of {day.up + day.down} votes up"
         parts.append(f"<g><title>{escape(tip)}</title>")
         parts.append(
             f'<rect x="{x:.1f}" y="{y(day.messages):.1f}" width="{bar:.1f}" '

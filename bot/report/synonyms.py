@@ -61,5 +61,7 @@ def name_closest(names: list[UnknownName], engine: Engine, synonyms: dict[str, l
         if reply.kind == Kind.REFUSE:
             suggested = None  # a banned monograph's name: never a synonym to suggest
         entry.closest = _first(entry.picked) or _first(entry.offered) or suggested
-        if entry.closest and not entry.found_now:
+        # a word of the title ("trastuzumab" for Trastuzumab Emtansine) names another drug: no line offered
+        part_of_title = entry.closest is not None and entry.name.casefold() in entry.closest.casefold().split()
+        if entry.closest and not entry.found_now and not part_of_title:
             entry.line = synonyms_line(entry.closest, entry.name, synonyms)

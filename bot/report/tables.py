@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.report.data import Report
+from bot.report.data import Report, WhichPart
 
 Cell = str | int | float | None
 Format = Literal["text", "int", "pct"]
@@ -67,27 +68,18 @@ def tables(report: Report) -> list[Table]:
         ),
         Table(
             "which_part",
-            '"Which part?" questions and the part chosen',
-            "With a part chosen, a labelled question: `python -m bot report --export-questions FILE.jsonl`.",
+            '"Which part?" questions and the parts chosen',
+            "The same question grouped; a part chosen makes it a labelled question "
+            "(`python -m bot report --export-questions FILE.jsonl`).",
             [
                 ("question", "text"),
                 ("drug", "text"),
+                ("times", "int"),
                 ("likeliest topics", "text"),
-                ("part chosen", "text"),
-                ("its topic", "text"),
-                ("day", "text"),
+                ("parts chosen", "text"),
+                ("last asked", "text"),
             ],
-            [
-                [
-                    w.question,
-                    w.drug,
-                    ", ".join(w.offered),
-                    w.chosen,
-                    w.topic,
-                    time.strftime("%Y-%m-%d", time.gmtime(w.at)),
-                ]
-                for w in report.which
-            ],
+            _which_rows(report),
         ),
         Table(
             "votes",
@@ -112,3 +104,25 @@ def tables(report: Report) -> list[Table]:
             [[d.day, d.messages, d.confident, d.abstained, d.up, d.down, d.share_up] for d in report.days],
         ),
     ]
+
+
+def _which_rows(report: Report) -> list[list[Cell]]:
+    """One row per question (the same words about the same drug), most asked first."""
+    groups: dict[tuple[str, str], list[WhichPart]] = {}
+    for asked in report.which:
+        groups.setdefault((" ".join(asked.question.lower().split()), asked.drug), []).append(asked)
+    rows: list[list[Cell]] = []
+    for same in sorted(groups.values(), key=lambda g: (-len(g), g[0].question)):
+        chosen = Counter(f"{w.chosen} ({w.topic})" if w.topic else str(w.chosen) for w in same if w.chosen)
+        last = max(w.at for w in same)
+        rows.append(
+            [
+                same[-1].question,
+                same[0].drug,
+                len(same),
+                ", ".join(same[-1].offered),
+                ", ".join(f"{part} ×{count}" for part, count in chosen.most_common()),
+                time.strftime("%Y-%m-%d", time.gmtime(last)),
+            ]
+        )
+    return rows
