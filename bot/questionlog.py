@@ -174,16 +174,17 @@ class QuestionLog:
     def attach(cls, store: StateStore, recording: bool = True, days: int = 90) -> QuestionLog | None:
         """The log in `store`'s file (its tables made when missing, old rows deleted); None when that file
         cannot hold it (logged)."""
-        if not store.execute(SCHEMA, "creating the question log"):
-            return None
         found = [row[1] for row in store.read("PRAGMA table_info(question_log)")]
-        if found != COLUMNS:
+        if found and found != COLUMNS:
             log.error(
                 "state %s: table question_log has columns %s, expected %s: the question log is off",
                 store.path,
                 found,
                 COLUMNS,
             )
+            return None
+        if not store.execute(SCHEMA, "creating the question log"):
+            log.error("state %s: the question log is off", store.path)
             return None
         store.execute(
             [("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)", (SALT_KEY, secrets.token_hex(32)))],
@@ -234,7 +235,7 @@ class QuestionLog:
                 self.asker_key(who),
                 self.chat_key(who),
                 message,
-                text[:TEXT_LIMIT],
+                text.strip()[:TEXT_LIMIT],
                 _json(reading(trace)),
                 _json(replied(reply, kind)),
                 reply.drug_id,

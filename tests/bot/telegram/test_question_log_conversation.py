@@ -75,8 +75,8 @@ async def test_report_shows_the_conversation_and_forget_leaves_none_of_it(api, t
     assert seen.returncode == 0, seen.stderr
     csv = {p.stem: p.read_text(encoding="utf-8").splitlines() for p in (tmp_path / "csv").glob("*.csv")}
     assert csv["unknown_names"][1:] == ["velrmab,1,Velorimab,Velorimab ×1,Velorimab: [velrmab],velrmab dose"]
-    assert csv["which_part"][1].startswith("velorimab worth it?,Velorimab,")
-    assert ",Dosage and Administration,dosage," in csv["which_part"][1] and len(csv["which_part"]) == 2
+    assert csv["which_part"][1].startswith("velorimab worth it?,Velorimab,1,")
+    assert ",Dosage and Administration (dosage) ×1," in csv["which_part"][1] and len(csv["which_part"]) == 2
     assert csv["votes"][1:] == ["Velorimab,Dosage and Administration,0,1,0.0"]
     assert csv["uncovered"][1:] == []
     day = csv["days"][1].split(",")
