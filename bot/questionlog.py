@@ -44,6 +44,9 @@ log = logging.getLogger(__name__)
 
 TEXT_LIMIT = 500
 SETTLE_SECONDS = 10.0
+# Day counts wait in memory for the next row kept, or this long: a page more in every update's transaction cost
+# as much again as the rest of the log (bench.run); a kill -9 can lose the counts of these last seconds.
+COUNT_SECONDS = 10.0
 MAX_TYPING = 10_000  # people typing inline queries remembered at once; the oldest is settled beyond
 PRUNE_SECONDS = 3600.0  # how often old rows are deleted while the bot runs
 DAY_SECONDS = 86_400
@@ -87,9 +90,9 @@ SCHEMA: list[Statement] = [
         )""",
         (),
     ),
+    # a press finds the reply it was under; /forget, the hourly deletion and the report read the whole table
+    # (an index each would cost every row a page more in its transaction)
     ("CREATE INDEX IF NOT EXISTS question_log_reply ON question_log (chat, message)", ()),
-    ("CREATE INDEX IF NOT EXISTS question_log_asker ON question_log (asker)", ()),
-    ("CREATE INDEX IF NOT EXISTS question_log_at ON question_log (at)", ()),
     (
         "CREATE UNIQUE INDEX IF NOT EXISTS question_log_vote ON question_log (asker, chat, message) "
         "WHERE kind = 'vote'",
@@ -103,7 +106,7 @@ SCHEMA: list[Statement] = [
             confident INTEGER NOT NULL,
             abstained INTEGER NOT NULL,
             PRIMARY KEY (day, chat_kind)
-        )""",
+        ) WITHOUT ROWID""",
         (),
     ),
 ]
@@ -112,8 +115,8 @@ INSERT = (
     "VALUES (?, 'question', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 COUNT_DAY = (
-    "INSERT INTO question_days (day, chat_kind, messages, confident, abstained) VALUES (?, ?, 1, ?, ?) "
-    "ON CONFLICT (day, chat_kind) DO UPDATE SET messages = messages + 1, "
+    "INSERT INTO question_days (day, chat_kind, messages, confident, abstained) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (day, chat_kind) DO UPDATE SET messages = messages + excluded.messages, "
     "confident = confident + excluded.confident, abstained = abstained + excluded.abstained"
 )
 PICKED = "UPDATE question_log SET picked = ? WHERE chat = ? AND message = ? AND kind != 'vote' AND picked IS NULL"
@@ -147,13 +150,23 @@ class Asker:
     kind: str  # private | group | channel | inline
 
 
+@dataclass(frozen=True, slots=True)
+class _Asked:
+    """One message answered: its day's count and, when the answer was not a confident part, its row."""
+
+    day: tuple[str, str]  # day, chat kind
+    confident: int
+    abstained: int
+    row: Statement | None
+
+
 @dataclass(slots=True)
 class _Typing:
     """The last inline query of one person, kept until it settles."""
 
     at: float
     text: str
-    statements: list[Statement]
+    asked: _Asked
 
 
 class QuestionLog:
@@ -169,6 +182,8 @@ class QuestionLog:
         self._typing: OrderedDict[str, _Typing] = OrderedDict()
         self._pruned = time.monotonic()
         self._day = (0, "")
+        self._counts: dict[tuple[str, str], list[int]] = {}  # (day, chat kind) -> messages, confident, abstained
+        self._counted = time.monotonic()
 
     @classmethod
     def attach(cls, store: StateStore, recording: bool = True, days: int = 90) -> QuestionLog | None:
@@ -220,14 +235,15 @@ class QuestionLog:
         kept when the answer was not a confident part."""
         if not self.recording or trace.reply is None:
             return
-        self._rows(update_id).extend(self._asked(time.time(), who, text, trace, message))
+        self._keep(self._asked(time.time(), who, text, trace, message), self._rows(update_id))
 
-    def _asked(self, now: float, who: Asker, text: str, trace: Trace, message: int | None) -> list[Statement]:
+    def _asked(self, now: float, who: Asker, text: str, trace: Trace, message: int | None) -> _Asked:
         reply = trace.reply
         assert reply is not None
-        counted = (self._today(now), who.kind, int(reply.kind in CONFIDENT), int(reply.kind in ABSTAINED))
-        statements: list[Statement] = [(COUNT_DAY, counted)]
+        day = (self._today(now), who.kind)
+        confident, abstained = int(reply.kind in CONFIDENT), int(reply.kind in ABSTAINED)
         kind = outcome(trace)
+        row: Statement | None = None
         if kind is not None:
             values = (
                 now,
@@ -241,8 +257,17 @@ class QuestionLog:
                 reply.drug_id,
                 reply.part,
             )
-            statements.append((INSERT, values))
-        return statements
+            row = (INSERT, values)
+        return _Asked(day, confident, abstained, row)
+
+    def _keep(self, asked: _Asked, rows: list[Statement]) -> None:
+        """Count a message answered for its day; its row, if it has one, joins `rows`."""
+        counts = self._counts.setdefault(asked.day, [0, 0, 0])
+        counts[0] += 1
+        counts[1] += asked.confident
+        counts[2] += asked.abstained
+        if asked.row is not None:
+            rows.append(asked.row)
 
     def press(
         self,
@@ -322,14 +347,15 @@ class QuestionLog:
         key = self.asker_key(who)
         before = self._typing.pop(key, None)
         if before is not None and not (text.startswith(before.text) or before.text.startswith(text)):
-            self._rows(update_id).extend(before.statements)
+            self._keep(before.asked, self._rows(update_id))
         self._typing[key] = _Typing(now, text, self._asked(now, who, text, trace, None))
         while len(self._typing) > MAX_TYPING:
-            self._rows(update_id).extend(self._typing.popitem(last=False)[1].statements)
+            self._keep(self._typing.popitem(last=False)[1].asked, self._rows(update_id))
 
     def take(self, update_id: int) -> list[Statement]:
         """The rows of this update, to write in the transaction that marks it answered; with them the inline
-        queries that have settled and, once an hour, the deletion of rows past the retention limit."""
+        queries that have settled, the day counts when a row is written or `COUNT_SECONDS` have passed, and once
+        an hour the deletion of rows past the retention limit."""
         rows = self._pending.pop(update_id, [])
         if self._typing:
             due = time.time() - SETTLE_SECONDS
@@ -338,21 +364,22 @@ class QuestionLog:
                 if typing.at > due:
                     break
                 del self._typing[key]
-                rows += typing.statements
+                self._keep(typing.asked, rows)
+        if self._counts and (rows or time.monotonic() - self._counted >= COUNT_SECONDS):
+            rows += self._count_statements()
         if time.monotonic() - self._pruned >= PRUNE_SECONDS:
             rows += self._prune_statements()
         return rows
 
     def settle_all(self) -> None:
-        """Write the inline queries still settling (at a clean stop)."""
-        rows = [s for typing in self._typing.values() for s in typing.statements]
+        """Write what still waits: the inline queries settling and the day counts (at a clean stop)."""
+        rows: list[Statement] = []
+        for typing in self._typing.values():
+            self._keep(typing.asked, rows)
         self._typing.clear()
+        rows += self._count_statements()
         if rows:
             self.store.execute(rows, "saving the question log")
-
-    def drop(self, update_id: int) -> None:
-        """Forget the rows an update left unwritten (it was not handled through the journal)."""
-        self._pending.pop(update_id, None)
 
     # --- internals ------------------------------------------------------------------------------------
 
@@ -364,6 +391,11 @@ class QuestionLog:
         if self._day[0] != number:
             self._day = (number, day_of(now))
         return self._day[1]
+
+    def _count_statements(self) -> list[Statement]:
+        self._counted = time.monotonic()
+        counts, self._counts = self._counts, {}
+        return [(COUNT_DAY, (day, kind, *values)) for (day, kind), values in counts.items()]
 
     def _prune_statements(self) -> list[Statement]:
         self._pruned = time.monotonic()

@@ -54,8 +54,21 @@ def test_unsure_answers_are_kept_and_confident_ones_only_counted(store, fiction_
         ("question", "velrmab dose", "unknown"),
         ("question", "kadcyla price", "not_covered"),
     ]
+    log.settle_all()  # a clean stop writes the day's counts still waiting (those since the last row)
     ((_, kind, messages, confident, abstained),) = days(store)
     assert (kind, messages, confident, abstained) == ("private", 5, 1, 3)
+
+
+def test_day_counts_go_with_the_next_row_kept_or_within_seconds(store, fiction_engine, monkeypatch):
+    log = QuestionLog.attach(store)
+    ask(log, fiction_engine, 1, PERSON, "dose of kadcyla?")
+    ask(log, fiction_engine, 2, OTHER, "kadcyla side effects")
+    assert days(store) == []  # no commit of their own, and no page more in every update's transaction
+    ask(log, fiction_engine, 3, PERSON, "kadcyla worth it?")
+    assert sorted(d[1:] for d in days(store)) == [("group", 1, 1, 0), ("private", 2, 1, 1)]
+    monkeypatch.setattr(questionlog, "COUNT_SECONDS", 0.0)
+    ask(log, fiction_engine, 4, PERSON, "dose of kadcyla?")
+    assert sorted(d[1:] for d in days(store)) == [("group", 1, 1, 0), ("private", 3, 2, 1)]
 
 
 def test_a_row_holds_what_the_reading_found_and_what_the_bot_replied(store, fiction_engine):
