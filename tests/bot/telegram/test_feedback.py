@@ -132,3 +132,17 @@ async def test_report_sends_admins_a_summary_and_the_html_report(api, tmp_path):
     page = document["content"].decode("utf-8")
     assert document["chat_id"] == ADMIN and document["filename"].endswith(".html")
     assert page.startswith("<!doctype html>") and "kadcyla worth it?" in page and "<svg" in page
+
+
+async def test_inline_queries_and_channel_posts_are_kept_under_their_kind(api, tmp_path):
+    async with running_bot(api, tmp_path):
+        for typed in ("kad", "kadcyla wor", "kadcyla worth it?"):  # one query per keystroke
+            api.push_inline(typed)
+        await api.wait_for("answerInlineQuery", count=3)
+        api.push_channel_post(f"@{BOT_USERNAME} velorimab worth it?")
+        await api.wait_for("sendMessage")
+    # the inline query, still settling when the bot stopped, was written at the stop; the keystrokes never
+    assert logged(tmp_path) == [
+        ("question", "channel", "velorimab worth it?"),
+        ("question", "inline", "kadcyla worth it?"),
+    ]
