@@ -257,14 +257,7 @@ class StateStore:
 
     def execute(self, statements: Sequence[Statement], what: str) -> bool:
         """Run `statements` in one transaction; False when it failed (logged, as every failure here)."""
-        try:
-            with self._tx() as db:
-                for sql, params in statements:
-                    db.execute(sql, params)
-        except sqlite3.Error as exc:
-            self._failed(what, exc)
-            return False
-        return True
+        return self._transaction(list(statements), what)
 
     def read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """The rows of one query; none when it failed (logged)."""
@@ -347,13 +340,15 @@ class StateStore:
             raise
         self._db.execute("COMMIT")
 
-    def _transaction(self, statements: list[tuple[str, tuple[Any, ...]]], what: str) -> None:
+    def _transaction(self, statements: list[tuple[str, tuple[Any, ...]]], what: str) -> bool:
         try:
             with self._tx() as db:
                 for sql, params in statements:
                     db.execute(sql, params)
         except sqlite3.Error as exc:
             self._failed(what, exc)
+            return False
+        return True
 
     def _prune(self) -> None:
         now = time.time()

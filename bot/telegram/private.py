@@ -130,7 +130,7 @@ class Conversation:
             text="",  # no message to read: a part of a drug
         )
         _, buttons = await self.responder.send_reply(message, reply, quote=False)
-        log, who = self.responder.log, asker_of(update)
-        if log is not None and who is not None:  # kept when it follows a reply the log kept
+        log = self.responder.log
+        if log is not None and (who := asker_of(update)) is not None:  # kept when it follows a reply the log kept
             button = {"action": press.action, "drug_id": drug, "part": part or None}
             log.press(update.update_id, who, message.message_id, button, reply, buttons)

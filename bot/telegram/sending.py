@@ -238,8 +238,7 @@ class Responder:
                 first, buttons = await self.send_reply(message, reply, quote=True)
                 if key and first is not None:
                     self.recent.remember(message.chat_id, key, first, now)
-        who = asker_of(update) if self.log is not None else None
-        if self.log is not None and who is not None:
+        if self.log is not None and (who := asker_of(update)) is not None:
             self.log.question(update.update_id, who, text, trace, buttons)
 
     async def _point_to(self, message: Message, earlier: int) -> None:

@@ -84,19 +84,16 @@ def test_which_part_then_a_part_chosen_is_a_labelled_question(store, fiction_eng
         ("velorimab worth it?", "Dosage and Administration", "dosage"),
         ("kadcyla worth it?", None, None),
     ]
-    assert labelled_questions(report) == [
-        {
-            "q": "velorimab worth it?",
-            "drug": "velorimab",
-            "name": None,
-            "topics": ["dosage"],
-            "subject": None,
-            "other": None,
-            "reviewed": False,
-            "chose": "Dosage and Administration",
-            "asked": time.strftime("%Y-%m-%d", time.gmtime()),
-        }
-    ]
+    (line,) = labelled_questions(report)
+    assert set(line) == {"q", "drug", "name", "topics", "subject", "other", "reviewed", "chose", "asked"}
+    assert (line["q"], line["drug"], line["topics"], line["reviewed"], line["chose"]) == (
+        "velorimab worth it?",
+        "velorimab",
+        ["dosage"],
+        False,  # an editor reviews it before it joins the corpus
+        "Dosage and Administration",
+    )
+    assert line["asked"] == time.strftime("%Y-%m-%d", time.gmtime())
 
 
 def test_a_part_chosen_through_all_sections_still_labels_the_question(store, fiction_engine):
