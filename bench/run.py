@@ -1,4 +1,5 @@
-"""The benchmark: start-up, latency, memory, accuracy and Telegram throughput at 100, 1,000 and 10,000 monographs.
+"""The benchmark: start-up, latency, memory, accuracy, the question log's cost and Telegram throughput at 100, 1,000
+and 10,000 monographs.
 
     python -m bench.run                  # all sizes; prints a table, writes bench/out/results.json
     python -m bench.run --sizes 1000     # one size
@@ -23,14 +24,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.logcost import phase_log
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 QUESTIONS = 6000
 E2E_UPDATES = 1000
 E2E_ROUNDS = 3
-LOG_UPDATES = 3000
-LOG_ROUNDS = 7
-LOG_BATCH = 100  # updates journalled per getUpdates batch, as polling receives them
 TARGETS = {
     "p99_ms": 5.0,
     "warm_s": 1.0,
@@ -154,74 +154,6 @@ def phase_check(corpus: Path) -> dict[str, Any]:
     started = time.perf_counter()
     corpus_ = load_corpus([corpus], cut_units=False)
     return {"check_s": time.perf_counter() - started, "bad_files": sorted(Path(i.file).name for i in corpus_.issues)}
-
-
-def _log_rounds(texts: list[str], traces: list[Any]) -> tuple[float, float, int]:
-    """Per-update ms of the state writes without and with the question log (medians), and the rows kept: the
-    same answered updates committed to two state files, interleaved blocks, each file first in turn."""
-    import statistics
-
-    from bot.questionlog import Asker, QuestionLog
-    from bot.state import open_state
-
-    folder = Path(tempfile.mkdtemp(prefix="drugbot-bench-log-"))
-    plain, logged = open_state(folder / "plain.sqlite3"), open_state(folder / "logged.sqlite3")
-    log = QuestionLog.attach(logged)
-    assert log is not None
-    askers = [Asker(1000 + i % 100, 1000 + i % 100, "private") for i in range(len(texts))]
-    body = json.dumps({"message": {"text": "x" * 40}})
-    update_id = 0
-    timings: dict[str, list[float]] = {"plain": [], "logged": []}
-    try:
-        for _ in range(LOG_ROUNDS):
-            spent = {"plain": 0.0, "logged": 0.0}
-            for start in range(0, len(texts), LOG_BATCH):
-                block = range(start, min(start + LOG_BATCH, len(texts)))
-                ids = list(range(update_id + 1, update_id + 1 + len(block)))
-                update_id += len(block)
-                order = [("plain", plain), ("logged", logged)]
-                for kind, store in order if (start // LOG_BATCH) % 2 else order[::-1]:  # neither always first
-                    store.receive([(i, body) for i in ids])
-                    began = time.perf_counter()
-                    for i, index in zip(ids, block, strict=True):
-                        who = askers[index]
-                        context = {"ctx": {"drug_id": traces[index].reply.drug_id, "updated_at": 1.0, "pending": None}}
-                        if kind == "logged":
-                            log.question(i, who, texts[index], traces[index], i)
-                            store.answered(i, who.chat, context, log.take(i))
-                        else:
-                            store.answered(i, who.chat, context)
-                    spent[kind] += time.perf_counter() - began
-            for kind in spent:
-                timings[kind].append(spent[kind] * 1000 / len(texts))
-        rows = logged.read("SELECT COUNT(*) FROM question_log")[0][0]
-    finally:
-        plain.close()
-        logged.close()
-        shutil.rmtree(folder, ignore_errors=True)
-    return statistics.median(timings["plain"]), statistics.median(timings["logged"]), rows
-
-
-def phase_log(corpus: Path, cache: Path, questions: Path) -> dict[str, Any]:
-    """The question log's cost per update (`_log_rounds`; the engine's answers made beforehand, so only the log
-    and the state writes are timed): over the generated questions, with their mix of confident answers (only
-    counted) and unsure ones (kept as rows); and over unsure questions only, every update keeping a row."""
-    from intents import load_engine
-
-    engine = load_engine([corpus], cache_dir=cache)
-    texts = [json.loads(line)["query"] for line in questions.read_text(encoding="utf-8").splitlines()]
-    texts = texts[:LOG_UPDATES]
-    traces = [engine.respond_traced(text)[0] for text in texts]
-    base, with_log, rows = _log_rounds(texts, traces)
-    unsure = [i for i, t in enumerate(traces) if t.reply.kind.value not in ("faq", "section", "smalltalk", "refuse")]
-    cycle = [unsure[i % len(unsure)] for i in range(LOG_UPDATES)] if unsure else []
-    kept_base, kept_log, _ = _log_rounds([texts[i] for i in cycle], [traces[i] for i in cycle]) if cycle else (0, 0, 0)
-    return {
-        "log_ms": with_log - base,
-        "log_state_ms": base,
-        "log_kept_share": rows / (len(texts) * LOG_ROUNDS),
-        "log_all_kept_ms": kept_log - kept_base,
-    }
 
 
 # --- end to end through PTB ---------------------------------------------------------------------------------
@@ -450,7 +382,7 @@ def main() -> None:
             "warm": phase_warm,
             "questions": phase_questions,
             "check": phase_check,
-            "log": phase_log,
+            "log": phase_log,  # bench/logcost.py
             "e2e": phase_e2e,
         }[phase](*paths)
         print(json.dumps(result))

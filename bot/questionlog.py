@@ -28,17 +28,15 @@ import hashlib
 import json
 import logging
 import secrets
-import sqlite3
 import time
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from bot.questiontables import COLUMNS, COUNT_DAY, INSERT, PICKED, PRESS, SCHEMA, VOTE, day_of
 from bot.readings import ABSTAINED, CONFIDENT, outcome, press_outcome, reading, replied
 from bot.state import Statement, StateStore
-from intents import Reply, Trace
+from intents import Kind, Reply, Trace
 
 log = logging.getLogger(__name__)
 
@@ -52,93 +50,8 @@ PRUNE_SECONDS = 3600.0  # how often old rows are deleted while the bot runs
 DAY_SECONDS = 86_400
 SALT_KEY = "question_log_salt"
 
-COLUMNS = [
-    "id",
-    "at",
-    "kind",
-    "chat_kind",
-    "asker",
-    "chat",
-    "message",
-    "follows",
-    "text",
-    "reading",
-    "reply",
-    "picked",
-    "drug",
-    "part",
-    "vote",
-]
-SCHEMA: list[Statement] = [
-    (
-        """CREATE TABLE IF NOT EXISTS question_log (
-            id INTEGER PRIMARY KEY,
-            at REAL NOT NULL,          -- unix time
-            kind TEXT NOT NULL,        -- question | press | vote
-            chat_kind TEXT NOT NULL,   -- private | group | channel | inline
-            asker TEXT NOT NULL,       -- keyed hash of the asker
-            chat TEXT,                 -- keyed hash of the chat (a press finds the reply it was under)
-            message INTEGER,           -- the bot's message whose buttons can be pressed, or the one voted on
-            follows INTEGER,           -- press: the row whose reply was pressed
-            text TEXT,                 -- question: the message, cut at 500 characters
-            reading TEXT,              -- JSON: what the reading found (press: the button)
-            reply TEXT,                -- JSON: what the bot replied
-            picked TEXT,               -- JSON: the first button pressed under the reply
-            drug TEXT,                 -- drug id answered from, pressed or voted on
-            part TEXT,                 -- part key
-            vote INTEGER               -- vote: 1 up, -1 down
-        )""",
-        (),
-    ),
-    # a press finds the reply it was under; /forget, the hourly deletion and the report read the whole table
-    # (an index each would cost every row a page more in its transaction)
-    ("CREATE INDEX IF NOT EXISTS question_log_reply ON question_log (chat, message)", ()),
-    (
-        "CREATE UNIQUE INDEX IF NOT EXISTS question_log_vote ON question_log (asker, chat, message) "
-        "WHERE kind = 'vote'",
-        (),
-    ),
-    (
-        """CREATE TABLE IF NOT EXISTS question_days (
-            day TEXT NOT NULL,
-            chat_kind TEXT NOT NULL,
-            messages INTEGER NOT NULL,
-            confident INTEGER NOT NULL,
-            abstained INTEGER NOT NULL,
-            PRIMARY KEY (day, chat_kind)
-        ) WITHOUT ROWID""",
-        (),
-    ),
-]
-INSERT = (
-    "INSERT INTO question_log (at, kind, chat_kind, asker, chat, message, text, reading, reply, drug, part) "
-    "VALUES (?, 'question', ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-COUNT_DAY = (
-    "INSERT INTO question_days (day, chat_kind, messages, confident, abstained) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT (day, chat_kind) DO UPDATE SET messages = messages + excluded.messages, "
-    "confident = confident + excluded.confident, abstained = abstained + excluded.abstained"
-)
-PICKED = "UPDATE question_log SET picked = ? WHERE chat = ? AND message = ? AND kind != 'vote' AND picked IS NULL"
-PRESS = (
-    "INSERT INTO question_log (at, kind, chat_kind, asker, chat, message, follows, reading, reply, drug, part) "
-    "SELECT ?, 'press', ?, ?, ?, ?, id, ?, ?, ?, ? FROM question_log "
-    "WHERE chat = ? AND message = ? AND kind != 'vote' ORDER BY id DESC LIMIT 1"
-)
-VOTE = (
-    "INSERT INTO question_log (at, kind, chat_kind, asker, chat, message, reply, drug, part, vote) "
-    "VALUES (?, 'vote', ?, ?, ?, ?, ?, ?, ?, ?) "
-    "ON CONFLICT (asker, chat, message) WHERE kind = 'vote' DO UPDATE SET vote = excluded.vote, at = excluded.at"
-)
-
-
 def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def day_of(at: float) -> str:
-    """The UTC day of a unix time, as the log counts days."""
-    return time.strftime("%Y-%m-%d", time.gmtime(at))
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,22 +64,19 @@ class Asker:
 
 
 @dataclass(frozen=True, slots=True)
-class _Asked:
-    """One message answered: its day's count and, when the answer was not a confident part, its row."""
-
-    day: tuple[str, str]  # day, chat kind
-    confident: int
-    abstained: int
-    row: Statement | None
-
-
-@dataclass(slots=True)
 class _Typing:
-    """The last inline query of one person, kept until it settles."""
+    """The last inline query of one person, kept until it settles: its day's count and its row, if any."""
 
     at: float
     text: str
-    asked: _Asked
+    day: tuple[str, str]  # day, chat kind
+    kind: Kind  # of the reply
+    row: Statement | None
+
+    def settle(self, log: QuestionLog, rows: list[Statement]) -> None:
+        log._count(self.day, self.kind)
+        if self.row is not None:
+            rows.append(self.row)
 
 
 class QuestionLog:
@@ -233,41 +143,42 @@ class QuestionLog:
     def question(self, update_id: int, who: Asker, text: str, trace: Trace, message: int | None) -> None:
         """A message the bot answered (`message`: its reply that carries the buttons): counted for its day, and
         kept when the answer was not a confident part."""
-        if not self.recording or trace.reply is None:
+        reply = trace.reply
+        if not self.recording or reply is None:
             return
-        self._keep(self._asked(time.time(), who, text, trace, message), self._rows(update_id))
+        now = time.time()
+        self._count((self._today(now), who.kind), reply.kind)
+        kind = outcome(trace)
+        if kind is not None:
+            self._rows(update_id).append(self._row(now, who, text, trace, kind, message))
 
-    def _asked(self, now: float, who: Asker, text: str, trace: Trace, message: int | None) -> _Asked:
+    def _row(self, now: float, who: Asker, text: str, trace: Trace, kind: str, message: int | None) -> Statement:
         reply = trace.reply
         assert reply is not None
-        day = (self._today(now), who.kind)
-        confident, abstained = int(reply.kind in CONFIDENT), int(reply.kind in ABSTAINED)
-        kind = outcome(trace)
-        row: Statement | None = None
-        if kind is not None:
-            values = (
-                now,
-                who.kind,
-                self.asker_key(who),
-                self.chat_key(who),
-                message,
-                text.strip()[:TEXT_LIMIT],
-                _json(reading(trace)),
-                _json(replied(reply, kind)),
-                reply.drug_id,
-                reply.part,
-            )
-            row = (INSERT, values)
-        return _Asked(day, confident, abstained, row)
+        values = (
+            now,
+            who.kind,
+            self.asker_key(who),
+            self.chat_key(who),
+            message,
+            text.strip()[:TEXT_LIMIT],
+            _json(reading(trace)),
+            _json(replied(reply, kind)),
+            reply.drug_id,
+            reply.part,
+        )
+        return (INSERT, values)
 
-    def _keep(self, asked: _Asked, rows: list[Statement]) -> None:
-        """Count a message answered for its day; its row, if it has one, joins `rows`."""
-        counts = self._counts.setdefault(asked.day, [0, 0, 0])
+    def _count(self, day: tuple[str, str], kind: Kind) -> None:
+        """One message answered on `day` (day, chat kind), with a part or not."""
+        counts = self._counts.get(day)
+        if counts is None:
+            counts = self._counts[day] = [0, 0, 0]
         counts[0] += 1
-        counts[1] += asked.confident
-        counts[2] += asked.abstained
-        if asked.row is not None:
-            rows.append(asked.row)
+        if kind in CONFIDENT:
+            counts[1] += 1
+        elif kind in ABSTAINED:
+            counts[2] += 1
 
     def press(
         self,
@@ -341,16 +252,19 @@ class QuestionLog:
     def inline(self, update_id: int, who: Asker, text: str, trace: Trace) -> None:
         """An inline query (one per keystroke): kept as the person's last one until it settles; the one before
         settles now when this one is not a continuation of it (another question)."""
-        if not self.recording or trace.reply is None or not text.strip():
+        reply = trace.reply
+        if not self.recording or reply is None or not text.strip():
             return
         now = time.time()
         key = self.asker_key(who)
         before = self._typing.pop(key, None)
         if before is not None and not (text.startswith(before.text) or before.text.startswith(text)):
-            self._keep(before.asked, self._rows(update_id))
-        self._typing[key] = _Typing(now, text, self._asked(now, who, text, trace, None))
+            before.settle(self, self._rows(update_id))
+        kind = outcome(trace)
+        row = self._row(now, who, text, trace, kind, None) if kind is not None else None
+        self._typing[key] = _Typing(now, text, (self._today(now), who.kind), reply.kind, row)
         while len(self._typing) > MAX_TYPING:
-            self._keep(self._typing.popitem(last=False)[1].asked, self._rows(update_id))
+            self._typing.popitem(last=False)[1].settle(self, self._rows(update_id))
 
     def take(self, update_id: int) -> list[Statement]:
         """The rows of this update, to write in the transaction that marks it answered; with them the inline
@@ -364,10 +278,11 @@ class QuestionLog:
                 if typing.at > due:
                     break
                 del self._typing[key]
-                self._keep(typing.asked, rows)
-        if self._counts and (rows or time.monotonic() - self._counted >= COUNT_SECONDS):
+                typing.settle(self, rows)
+        now = time.monotonic()
+        if self._counts and (rows or now - self._counted >= COUNT_SECONDS):
             rows += self._count_statements()
-        if time.monotonic() - self._pruned >= PRUNE_SECONDS:
+        if now - self._pruned >= PRUNE_SECONDS:
             rows += self._prune_statements()
         return rows
 
@@ -375,7 +290,7 @@ class QuestionLog:
         """Write what still waits: the inline queries settling and the day counts (at a clean stop)."""
         rows: list[Statement] = []
         for typing in self._typing.values():
-            self._keep(typing.asked, rows)
+            typing.settle(self, rows)
         self._typing.clear()
         rows += self._count_statements()
         if rows:
@@ -404,20 +319,3 @@ class QuestionLog:
             ("DELETE FROM question_log WHERE at < ?", (oldest,)),
             ("DELETE FROM question_days WHERE day < ?", (day_of(oldest),)),
         ]
-
-
-Query = Callable[[str, tuple[Any, ...]], list[tuple[Any, ...]]]
-
-
-def open_reader(path: Path) -> sqlite3.Connection:
-    """A read-only connection to a state file (the running bot may be writing it: WAL lets both work).
-
-    Raises sqlite3.Error when it is not a readable SQLite file."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
-    connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-    return connection
-
-
-def has_log(query: Query) -> bool:
-    names = {row[0] for row in query("SELECT name FROM sqlite_master WHERE type = 'table'", ())}
-    return {"question_log", "question_days"} <= names

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from bot.questionlog import open_reader
+from bot.questiontables import open_reader
 from bot.report.data import build, collect
 from bot.report.export import write_questions
 from bot.report.html import render_html

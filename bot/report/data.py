@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.questionlog import Query, day_of, has_log
+from bot.questiontables import Query, day_of, has_log
 from bot.readings import CLARIFY, NO_PART, NOT_COVERED, PART_NOT_COVERED, UNKNOWN, WHICH_PART
 from intents import PATH_SEP, Kind
 

@@ -10,7 +10,8 @@ from datetime import timedelta
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
-from bot.questionlog import QuestionLog, open_reader
+from bot.questionlog import QuestionLog
+from bot.questiontables import open_reader
 from bot.report.data import Collected, Report, build, collect
 from bot.report.html import render_html
 from bot.report.synonyms import name_closest

@@ -11,6 +11,7 @@ import pytest
 
 import bot.questionlog as questionlog
 from bot.questionlog import Asker, QuestionLog
+from bot.questiontables import day_of
 from bot.state import StateStore, open_state
 from intents import Engine
 
@@ -111,11 +112,11 @@ def test_rows_past_the_retention_limit_are_deleted(tmp_path, fiction_engine):
     old = time.time() - 91 * 86_400
     with sqlite3.connect(path) as db:
         db.execute("UPDATE question_log SET at = ? WHERE text LIKE '%1' OR text LIKE '%2'", (old,))
-        db.execute("INSERT INTO question_days VALUES (?, 'private', 4, 1, 3)", (questionlog.day_of(old),))
+        db.execute("INSERT INTO question_days VALUES (?, 'private', 4, 1, 3)", (day_of(old),))
     store = open_state(path)
     QuestionLog.attach(store, days=90)  # at start
     assert rows(store, "text") == [("kadcyla worth it? 3",)]
-    assert [d[0] for d in days(store)] == [questionlog.day_of(time.time())]
+    assert [d[0] for d in days(store)] == [day_of(time.time())]
     store.close()
 
 
