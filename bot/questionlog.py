@@ -286,6 +286,11 @@ class QuestionLog:
             rows += self._prune_statements()
         return rows
 
+    def write_counts(self) -> None:
+        """Write the day counts still waiting, now (before a report is read from the file)."""
+        if self._counts:
+            self.store.execute(self._count_statements(), "saving the question log's day counts")
+
     def settle_all(self) -> None:
         """Write what still waits: the inline queries settling and the day counts (at a clean stop)."""
         rows: list[Statement] = []

@@ -84,7 +84,8 @@ def summary(report: Report) -> list[str]:
     labelled = report.labelled
     worst = next((v for v in report.voted if v.down), None)
     lines = [
-        f"Question log {report.first} to {report.last}: {messages:,} messages, {confident:,} answered with a part "
+        f"Question log {report.first} to {report.last}: {messages:,} message{'' if messages == 1 else 's'}, "
+        f"{confident:,} answered with a part "
         f"({_share(confident, messages)}), {abstained:,} not ({_share(abstained, messages)}).",
         f"Names that found no monograph: {len(report.names):,}" + (f" ({top_names})." if top_names else "."),
         f"Uncovered subjects asked about a drug: {len(report.uncovered):,}"

@@ -86,6 +86,7 @@ class Admin:
             await with_retry(lambda: message.reply_text(text), "sendMessage(report)")
             return
         engine = self.service.engine
+        log.write_counts()  # the messages counted since the last row kept, so the report is current
         if log.store.path is None:  # a state kept in memory is read where it was opened, on the event loop
             collected = collect(log.store.read)
             report = await asyncio.to_thread(_report, collected, engine)

@@ -118,16 +118,18 @@ async def test_forget_in_a_group_deletes_the_askers_rows_and_says_so(api, tmp_pa
 async def test_report_sends_admins_a_summary_and_the_html_report(api, tmp_path):
     async with running_bot(api, tmp_path):
         api.push_text("kadcyla worth it?", chat_id=5, user_id=5)
-        await api.wait_for("sendMessage")
-        api.push_text("/report", chat_id=5, user_id=5)  # not an admin
+        api.push_text("dose of kadcyla?", chat_id=5, user_id=5)  # counted, not kept: the count waits in memory
         await api.wait_for("sendMessage", count=2)
+        api.push_text("/report", chat_id=5, user_id=5)  # not an admin
+        await api.wait_for("sendMessage", count=3)
         api.push_text("/report", chat_id=ADMIN, user_id=ADMIN)
         await api.wait_for("sendDocument")
-        await api.wait_for("sendMessage", count=3)
+        await api.wait_for("sendMessage", count=4)
     assert "only the bot's administrators" in sent_to(api, 5)[-1]["text"]
     (summary,) = sent_to(api, ADMIN)
     lines = summary["text"].splitlines()
-    assert len(lines) == 5 and "1 messages" in lines[0] and '"Which part?" questions: 1' in lines[3]
+    assert len(lines) == 5 and "2 messages, 1 answered with a part" in lines[0]
+    assert '"Which part?" questions: 1' in lines[3]
     (document,) = api.documents
     page = document["content"].decode("utf-8")
     assert document["chat_id"] == ADMIN and document["filename"].endswith(".html")
