@@ -1,4 +1,5 @@
-"""The benchmark: start-up, latency, memory, accuracy and Telegram throughput at 100, 1,000 and 10,000 monographs.
+"""The benchmark: start-up, latency, memory, accuracy, the question log's cost and Telegram throughput at 100, 1,000
+and 10,000 monographs.
 
     python -m bench.run                  # all sizes; prints a table, writes bench/out/results.json
     python -m bench.run --sizes 1000     # one size
@@ -23,6 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.logcost import phase_log
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
 QUESTIONS = 6000
@@ -37,6 +40,7 @@ TARGETS = {
     "check_s": 10.0,
     "e2e_vs_echo": 0.80,
     "e2e_latency_ups": 500.0,
+    "log_ms": 0.05,
 }
 
 
@@ -298,6 +302,7 @@ def measure(size: int, seed: int, e2e: bool) -> dict[str, Any]:
         warm = child("warm", str(corpus), str(cache))
         asked = child("questions", str(corpus), str(cache), str(questions))
         checked = child("check", str(corpus))
+        logged = child("log", str(corpus), str(cache), str(questions))
         row.update(
             cold_s=cold["cold_s"],
             cold_full_s=cold["cold_full_s"],
@@ -309,6 +314,7 @@ def measure(size: int, seed: int, e2e: bool) -> dict[str, Any]:
         )
         row["rss_mb"] = max(cold["rss_mb"], warm["rss_mb"], asked["rss_mb"])
         row.update(check_s=checked["check_s"], bad_files=checked["bad_files"])
+        row.update({k: logged[k] for k in ("log_ms", "log_state_ms", "log_kept_share", "log_all_kept_ms")})
         if e2e:
             row.update(child("e2e", str(corpus), str(cache), str(questions)))
         return row
@@ -324,6 +330,7 @@ def verdicts(row: dict[str, Any]) -> dict[str, bool]:
         "rss_mb": row["rss_mb"] < TARGETS["rss_mb"],
         "drug_acc": row["drug_acc"] >= TARGETS["drug_acc"],
         "check_s": row["check_s"] < TARGETS["check_s"],
+        "log_ms": row["log_ms"] <= TARGETS["log_ms"],
     }
     if "bot_instant_ups" in row:
         found["e2e_vs_echo"] = row["bot_instant_ups"] >= TARGETS["e2e_vs_echo"] * row["echo_instant_ups"]
@@ -345,6 +352,7 @@ def table(rows: list[dict[str, Any]]) -> str:
         ("drug acc", "drug_acc", "{:.2%}"),
         ("topic acc", "topic_acc", "{:.2%}"),
         ("check s", "check_s", "{:.2f}"),
+        ("log ms/upd", "log_ms", "{:.3f}"),
         ("echo upd/s", "echo_instant_ups", "{:.0f}"),
         ("bot upd/s", "bot_instant_ups", "{:.0f}"),
         ("echo upd/s 20ms", "echo_latency20_ups", "{:.0f}"),
@@ -374,6 +382,7 @@ def main() -> None:
             "warm": phase_warm,
             "questions": phase_questions,
             "check": phase_check,
+            "log": phase_log,  # bench/logcost.py
             "e2e": phase_e2e,
         }[phase](*paths)
         print(json.dumps(result))

@@ -24,6 +24,7 @@ from bot.cli import (
 )
 from bot.paths import cache_dir_from
 from bot.progress import ConsoleProgress
+from bot.report.options import add_arguments
 from bot.settings import SettingsError, load_settings
 from intents import CorpusError, check_folders, load_engine
 
@@ -56,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--dates", action="store_true", help="also list each monograph's lastModified date")
     sub.add_parser("telegram", parents=[seeds], help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
     sub.add_parser("health", help="exit 0 while the running bot's heartbeat file is fresh (container healthcheck)")
+    report = sub.add_parser("report", parents=[seeds], help="what users asked and did not get (the question log)")
+    add_arguments(report)
     return parser
 
 
@@ -81,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
-    console = args.command in ("ask", "chat", "check")  # their output is for a person: no log lines unless -v
+    console = args.command in ("ask", "chat", "check", "report")  # their output is for a person: no log lines unless -v
     quiet = logging.ERROR if console else logging.WARNING
     logging.basicConfig(
         level=logging.INFO if getattr(args, "verbose", False) else quiet,
@@ -119,6 +122,12 @@ def _main(argv: list[str] | None) -> int:
             return _fail('empty question: try  python -m bot ask "dose of Kadcyla?"')
         if args.jsonl and question:
             return _fail("--jsonl reads questions from standard input; give no question on the command line")
+
+    if command == "report":
+        from bot.report.command import run_report
+
+        cache = cache_dir_from(settings.cache_dir)
+        return run_report(args, args.state or settings.state_path, lambda: load_engine(folders, cache_dir=cache))
 
     if command == "telegram":
         from bot.telegram.runner import run_telegram

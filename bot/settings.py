@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     group_cooldown: float = Field(default=60.0, ge=0, le=86400, validation_alias="DRUGBOT_GROUP_COOLDOWN")
     error_chat_id: int | None = Field(default=None, validation_alias="DRUGBOT_ERROR_CHAT_ID")
     log_level: str = Field(default="INFO", validation_alias="DRUGBOT_LOG_LEVEL")
+    question_log: bool = Field(default=True, validation_alias="DRUGBOT_QUESTION_LOG")
+    question_log_days: int = Field(default=90, ge=1, le=3650, validation_alias="DRUGBOT_QUESTION_LOG_DAYS")
+    feedback: bool = Field(default=True, validation_alias="DRUGBOT_FEEDBACK")
 
     @field_validator("seeds_dir", mode="before")
     @classmethod

@@ -52,6 +52,8 @@ STALE_UPDATE_SECONDS = 24 * 3600  # Telegram keeps undelivered updates for 24 ho
 STALE_CHAT_SECONDS = 30 * 24 * 3600
 ERROR_LOG_INTERVAL = 60.0
 
+Statement = tuple[str, tuple[Any, ...]]  # SQL and its parameters
+
 
 class StateDamaged(Exception):
     """The file exists but is not a drugbot state this code can read."""
@@ -99,6 +101,7 @@ class StateStore:
                 _create_schema(db)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")  # durable across a process crash; fsync at checkpoints
+            db.execute("PRAGMA secure_delete=ON")  # deleted rows (answered updates, forgotten questions) are zeroed
         except StateDamaged:
             db.close()
             raise
@@ -238,10 +241,31 @@ class StateStore:
                     out.append((update_id, body.decode("utf-8")))
         return out
 
-    def answered(self, update_id: int | None, chat_id: int | None = None, data: dict[str, Any] | None = None) -> None:
-        """Mark an update answered and save its chat's data, in one transaction."""
+    def answered(
+        self,
+        update_id: int | None,
+        chat_id: int | None = None,
+        data: dict[str, Any] | None = None,
+        also: Sequence[Statement] = (),
+    ) -> None:
+        """Mark an update answered and save its chat's data, in one transaction, with `also` (the question log's
+        rows of this update: no commit of their own, and a crash keeps all of it or none)."""
         chat = [self._chat_row(chat_id, data)] if chat_id is not None and data is not None else []
-        self._write(chat, update_id)
+        self._write(chat, update_id, also)
+
+    # --- other tables in this file (the question log) -------------------------------------------------
+
+    def execute(self, statements: Sequence[Statement], what: str) -> bool:
+        """Run `statements` in one transaction; False when it failed (logged, as every failure here)."""
+        return self._transaction(list(statements), what)
+
+    def read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """The rows of one query; none when it failed (logged)."""
+        try:
+            return self._db.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            self._failed("reading the state", exc)
+            return []
 
     # --- internals ----------------------------------------------------------------------------------
 
@@ -284,10 +308,15 @@ class StateStore:
             log.warning("chat %s: context not saved, it is not plain JSON data (%s)", chat_id, exc)
             return None
 
-    def _write(self, chats: Iterable[tuple[int, str] | None], update_id: int | None) -> None:
+    def _write(
+        self, chats: Iterable[tuple[int, str] | None], update_id: int | None, also: Sequence[Statement] = ()
+    ) -> None:
         now = time.time()
-        statements: list[tuple[str, tuple[Any, ...]]] = [
-            (
+        # an empty context is no row: a chat that only chatted, or one that said /forget, leaves no trace
+        statements: list[Statement] = [
+            ("DELETE FROM chat WHERE chat_id = ?", (chat_id,))
+            if data == "{}"
+            else (
                 "INSERT INTO chat (chat_id, data, updated) VALUES (?, ?, ?) "
                 "ON CONFLICT(chat_id) DO UPDATE SET data = excluded.data, updated = excluded.updated",
                 (chat_id, data, now),
@@ -296,6 +325,7 @@ class StateStore:
         ]
         if update_id is not None:
             statements.append(("UPDATE inbox SET done = 1, body = NULL WHERE update_id = ?", (update_id,)))
+        statements += also
         if statements:
             self._transaction(statements, "saving a chat context")
 
@@ -310,13 +340,15 @@ class StateStore:
             raise
         self._db.execute("COMMIT")
 
-    def _transaction(self, statements: list[tuple[str, tuple[Any, ...]]], what: str) -> None:
+    def _transaction(self, statements: list[tuple[str, tuple[Any, ...]]], what: str) -> bool:
         try:
             with self._tx() as db:
                 for sql, params in statements:
                     db.execute(sql, params)
         except sqlite3.Error as exc:
             self._failed(what, exc)
+            return False
+        return True
 
     def _prune(self) -> None:
         now = time.time()

@@ -22,7 +22,7 @@ from intents.assembly import check_folders, complete_units, load_engine, never_s
 from intents.common.text import fold
 from intents.engine import Engine, Trace
 from intents.explain import format_trace
-from intents.language.lexicon import Lexicon, load_lexicon
+from intents.language.lexicon import VOCABULARY_DIR, Lexicon, load_lexicon
 from intents.library.cache import default_cache_dir
 from intents.library.corpus import Corpus, CorpusError, MonographInfo, load_corpus, stat_files
 from intents.library.models import Line, LoadIssue
@@ -36,6 +36,7 @@ __all__ = [
     "PATH_SEP",
     "SOURCED_KINDS",
     "THRESHOLD",
+    "VOCABULARY_DIR",
     "ChatContext",
     "Corpus",
     "CorpusError",

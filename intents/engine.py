@@ -79,11 +79,20 @@ class Engine:
         self, text: str, context: ChatContext | None = None, now: float | None = None
     ) -> tuple[Reply, ChatContext]:
         """Answer one message. Returns the reply and the chat's context to keep for the next message."""
+        trace, after = self.respond_traced(text, context, now)
+        assert trace.reply is not None
+        return trace.reply, after
+
+    def respond_traced(
+        self, text: str, context: ChatContext | None = None, now: float | None = None
+    ) -> tuple[Trace, ChatContext]:
+        """`respond`, keeping every stage's result (`trace.reply` is the reply): what a front end that logs what
+        the reading found uses, at no extra cost (`respond` is this)."""
         now = time.time() if now is None else now
         context = context or ChatContext()
         trace = self.explain(text, context, now)
         assert trace.reply is not None
-        return trace.reply, self._next_context(trace.reply, context, text or "", now)
+        return trace, self._next_context(trace.reply, context, text or "", now)
 
     def pick(
         self, drug_id: str, context: ChatContext | None = None, now: float | None = None

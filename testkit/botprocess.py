@@ -2,9 +2,12 @@
 start and stop, and one round of kill -9 in the middle of a burst (`kill_mid_burst`).
 
 A round: 20 private chats ask "dose of kadcyla?" (their context is what a follow-up needs), then a burst of
-group questions from 50 chats; once a third of the burst is answered the bot is killed with SIGKILL and started
-again. Counted: updates the bot had fetched but not answered at the kill, updates never answered after the
-restart (lost), updates answered twice, and follow-ups that no longer know the chat's drug (contexts lost).
+group questions from 50 chats, every fourth one a question the bot is unsure of (each worded apart, so the
+question log keeps a row for each); once a third of the burst is answered the bot is killed with SIGKILL and
+started again. Counted: updates the bot had fetched but not answered at the kill, updates never answered after
+the restart (lost), updates answered twice, follow-ups that no longer know the chat's drug (contexts lost), the
+question log's rows of the unsure questions missing or written twice, and the messages answered that its day
+counts miss (counts wait in memory for the next row kept, up to ten seconds: see bot/questionlog.py).
 `python -m bench.crash` runs rounds and prints them; tests/bot/telegram/test_telegram_crash.py asserts on one.
 """
 
@@ -13,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import sys
 import time
 from collections import Counter
@@ -25,6 +29,7 @@ from testkit.fakebotapi import FakeBotApi
 ROOT = Path(__file__).resolve().parents[1]
 CONTEXT_CHATS = 20
 GROUPS = 50
+UNSURE_EVERY = 4  # every fourth burst question is one the bot is unsure of ("which part?")
 
 
 @dataclass
@@ -35,6 +40,9 @@ class CrashResult:
     lost: int  # never answered, even after the restart
     answered_twice: int
     contexts_lost: int  # of CONTEXT_CHATS follow-ups, answered without the drug asked before the kill
+    log_rows_lost: int  # unsure questions answered whose question-log row is missing
+    log_rows_twice: int  # unsure questions with more than one row
+    day_counts_lost: int  # messages answered that the log's day counts miss
 
 
 def bot_env(api: FakeBotApi, state: Path, concurrency: int = 16) -> dict[str, str]:
@@ -100,11 +108,10 @@ async def kill_mid_burst(
         private = [9000 + i for i in range(CONTEXT_CHATS)]
         for chat in private:
             api.push_text("dose of kadcyla?", chat_id=chat, user_id=chat)
+        texts = [f"kadcyla worth it? {i}" if i % UNSURE_EVERY == 0 else "kadcyla dose" for i in range(updates)]
         asked = [
-            api.push_text("/drug kadcyla dose", chat_id=-1000 - i % GROUPS, chat_type="supergroup", user_id=5)[
-                "message_id"
-            ]
-            for i in range(updates)
+            api.push_text(f"/drug {text}", chat_id=-1000 - i % GROUPS, chat_type="supergroup", user_id=5)["message_id"]
+            for i, text in enumerate(texts)
         ]
         await api.wait_for(
             "sendMessage", predicate=lambda c: int(c.params["chat_id"]) > 0, count=CONTEXT_CHATS, timeout=timeout
@@ -126,6 +133,12 @@ async def kill_mid_burst(
         await stop_bot(proc)
     after = _answers(api)
     side_effects = [m for m in api.sent if m["chat"]["id"] > 0 and "Side Effects" in m["text"]]
+    unsure = {t for t in texts if "worth" in t}
+    with sqlite3.connect(env["DRUGBOT_STATE_PATH"]) as db:
+        rows = [r[0] for r in db.execute("SELECT text FROM question_log WHERE kind = 'question'")]
+        counted = db.execute("SELECT COALESCE(SUM(messages), 0) FROM question_days").fetchone()[0]
+    kept = [r for r in rows if r in unsure]
+    answered = sum(1 for m in asked if after[m]) + sum(1 for m in api.sent if m["chat"]["id"] > 0)  # each once
     return CrashResult(
         updates=updates,
         answered_before_kill=sum(1 for m in asked if m in before),
@@ -133,4 +146,7 @@ async def kill_mid_burst(
         lost=sum(1 for m in asked if after[m] == 0),
         answered_twice=sum(1 for m in asked if after[m] > 1),
         contexts_lost=CONTEXT_CHATS - len({m["chat"]["id"] for m in side_effects}),
+        log_rows_lost=len(unsure - set(kept)),
+        log_rows_twice=len(kept) - len(set(kept)),
+        day_counts_lost=answered - counted,
     )

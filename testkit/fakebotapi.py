@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from aiohttp import web
+from aiohttp.web_request import FileField
 
 BOT_ID = 777000111
 BOT_USERNAME = "drug_test_bot"
@@ -139,6 +140,7 @@ class FakeBotApi:
         self.webhook: dict[str, Any] | None = None
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.sent: list[dict[str, Any]] = []  # messages the bot sent, as Message dicts
+        self.documents: list[dict[str, Any]] = []  # files the bot sent: chat, file name, caption, content bytes
         self.sent_count = 0
         self._updates: list[dict[str, Any]] = []
         self._pushed: dict[int, dict[str, Any]] = {}
@@ -148,6 +150,7 @@ class FakeBotApi:
         self._new_update = asyncio.Event()
         self._call_event = asyncio.Event()
         self._chat_kinds: dict[int, str] = {}
+        self.user_names: dict[int, str] = {}  # first names of the users who send updates (default "Ana")
         self._runner: web.AppRunner | None = None
         self.port = port  # 0: any free port
         self.record = True
@@ -155,6 +158,7 @@ class FakeBotApi:
             "getMe": self._get_me,
             "getUpdates": self._get_updates,
             "sendMessage": self._send_message,
+            "sendDocument": self._send_document,
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "answerCallbackQuery": self._answer_callback_query,
@@ -212,6 +216,7 @@ class FakeBotApi:
         self.handlers.pop(method, None)
 
     def user(self, user_id: int = 42, name: str = "Ana") -> dict[str, Any]:
+        name = self.user_names.get(user_id, name)
         return {"id": user_id, "is_bot": False, "first_name": name, "username": name.lower()}
 
     def chat(self, chat_id: int, kind: str | None = None) -> dict[str, Any]:
@@ -219,7 +224,7 @@ class FakeBotApi:
         kind = kind or self._chat_kinds.get(chat_id) or ("private" if chat_id > 0 else "supergroup")
         self._chat_kinds[chat_id] = kind
         if kind == "private":
-            return {"id": chat_id, "type": "private", "first_name": "Ana"}
+            return {"id": chat_id, "type": "private", "first_name": self.user_names.get(chat_id, "Ana")}
         return {"id": chat_id, "type": kind, "title": "Oncology News" if kind == "channel" else "Ward 7"}
 
     def push(self, update: dict[str, Any]) -> int:
@@ -418,6 +423,9 @@ class FakeBotApi:
         form = await request.post()
         params: dict[str, Any] = {}
         for key, value in form.items():
+            if isinstance(value, FileField):  # an uploaded file: its name and bytes
+                params[key] = {"filename": value.filename, "content": value.file.read()}
+                continue
             if isinstance(value, str) and value[:1] in "[{":
                 try:
                     params[key] = json.loads(value)
@@ -510,6 +518,37 @@ class FakeBotApi:
         if self.record:
             self.sent.append(message)
         return message
+
+    def _send_document(self, params: dict[str, Any]) -> dict[str, Any]:
+        """A file uploaded in the request (in `document`, or in the part an `attach://name` names)."""
+        upload = params.get("document")
+        if isinstance(upload, str) and upload.startswith("attach://"):
+            upload = params.get(upload[len("attach://") :])
+        if not isinstance(upload, dict) or not upload.get("content"):
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        if len(upload["content"]) > 50 * 1024 * 1024:
+            raise ApiError(413, "Request Entity Too Large")
+        caption = str(params.get("caption") or "")
+        if utf16_len(caption) > 1024:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        chat_id = int(params["chat_id"])
+        self.documents.append(
+            {"chat_id": chat_id, "filename": upload["filename"], "caption": caption, "content": upload["content"]}
+        )
+        file_id = f"doc{next(self._message_ids)}"
+        return {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": self.chat(chat_id),
+            "from": self._get_me({}),
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_name": upload["filename"],
+                "file_size": len(upload["content"]),
+            },
+            **({"caption": caption} if caption else {}),
+        }
 
     def _edit_message_text(self, params: dict[str, Any]) -> dict[str, Any] | bool:
         visible = self._check_text(params.get("text"), params.get("parse_mode"))

@@ -23,9 +23,10 @@ async def _kill_round(updates: int, work: Path) -> Result:
     result = Result(
         "(e) kill -9 mid-burst",
         tried=found.updates,
-        wrong=found.lost + found.answered_twice + found.contexts_lost,
+        wrong=found.lost + found.answered_twice + found.contexts_lost + found.log_rows_lost + found.log_rows_twice,
         meaning="a burst of group questions, SIGKILL once a third is answered, restart: wrong = updates never "
-        "answered + answered twice + chat contexts lost (of 20 set just before)",
+        "answered + answered twice + chat contexts lost (of 20 set just before) + question-log rows missing or "
+        "written twice",
     )
     result.figures.update(
         {
@@ -33,6 +34,9 @@ async def _kill_round(updates: int, work: Path) -> Result:
             "never answered": found.lost,
             "answered twice": found.answered_twice,
             "contexts lost": found.contexts_lost,
+            "log rows lost": found.log_rows_lost,
+            "log rows twice": found.log_rows_twice,
+            "day counts lost": found.day_counts_lost,
         }
     )
     return result

@@ -1,16 +1,26 @@
-"""Commands for the bot's administrators (DRUGBOT_ADMIN_IDS): /reload and /stats."""
+"""Commands for the bot's administrators (DRUGBOT_ADMIN_IDS): /reload, /stats and /report."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from datetime import timedelta
 
 from telegram import Message, Update
 from telegram.ext import ContextTypes
 
+from bot.questionlog import QuestionLog
+from bot.questiontables import open_reader
+from bot.report.data import Collected, Report, build, collect
+from bot.report.html import render_html
+from bot.report.synonyms import name_closest
+from bot.report.text import summary
 from bot.service import drug_counts
 from bot.telegram.render import MESSAGE_LIMIT, escape
 from bot.telegram.sending import Responder, with_retry
+from bot.telegram.texts import bot_text
+from intents import Engine
 
 
 class Admin:
@@ -19,6 +29,7 @@ class Admin:
     def __init__(self, responder: Responder) -> None:
         self.service = responder.service
         self.settings = responder.settings
+        self.log = responder.log
 
     async def _admin_message(self, update: Update) -> Message | None:
         """The command's message when an administrator sent it; others get a polite refusal (and None)."""
@@ -66,3 +77,43 @@ class Admin:
             f"Questions answered: {sum(self.service.answered.values())} ({answered})",
         ]
         await with_retry(lambda: message.reply_html("\n".join(lines)), "sendMessage(stats)")
+
+    async def report(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The question log's five-line summary, and the whole report as an HTML document."""
+        message = await self._admin_message(update)
+        if message is None:
+            return
+        log = self.log
+        if log is None:
+            text = bot_text("report_off")
+            await with_retry(lambda: message.reply_text(text), "sendMessage(report)")
+            return
+        engine = self.service.engine
+        log.write_counts()  # the messages counted since the last row kept, so the report is current
+        if log.store.path is None:  # a state kept in memory is read where it was opened, on the event loop
+            collected = collect(log.store.read)
+            report = await asyncio.to_thread(_report, collected, engine)
+        else:  # a file: read and built in a thread, over a connection of its own
+            report = await asyncio.to_thread(_report_of_file, log, engine)
+        lines = "\n".join(summary(report))
+        await with_retry(lambda: message.reply_text(lines), "sendMessage(report)")
+        document = render_html(report).encode("utf-8")
+        name = f"drugbot-report-{report.last}.html"
+        caption = bot_text("report_caption", first=report.first, last=report.last)
+        await with_retry(
+            lambda: message.reply_document(document, filename=name, caption=caption), "sendDocument(report)"
+        )
+
+
+def _report(collected: Collected, engine: Engine) -> Report:
+    report = build(collected)
+    name_closest(report.names, engine)
+    return report
+
+
+def _report_of_file(log: QuestionLog, engine: Engine) -> Report:
+    assert log.store.path is not None
+    connection = open_reader(log.store.path)
+    with contextlib.closing(connection):
+        collected = collect(lambda sql, params: connection.execute(sql, params).fetchall())
+    return _report(collected, engine)

@@ -11,6 +11,7 @@ from pathlib import Path
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import HTTPXRequest
 
+from bot.questionlog import QuestionLog
 from bot.service import EngineService
 from bot.settings import Settings
 from bot.state import StateStore, open_state
@@ -32,10 +33,12 @@ def build_application(
     poll_timeouts: float = 30.0,
     store: StateStore | None = None,
 ) -> Application:
-    """The application with its state store (`store`, else the one at DRUGBOT_STATE_PATH), rate limiting and
-    every handler registered."""
-    drugbot = DrugBot(service, settings)
-    journal = UpdateJournal(store if store is not None else open_state(settings.state_path))
+    """The application with its state store (`store`, else the one at DRUGBOT_STATE_PATH), the question log in
+    it, rate limiting and every handler registered."""
+    store = store if store is not None else open_state(settings.state_path)
+    log = QuestionLog.attach(store, settings.question_log, settings.question_log_days)
+    drugbot = DrugBot(service, settings, log)
+    journal = UpdateJournal(store, log.take if log is not None else None)  # the log's rows go with each update
     bot = JournalBot(
         journal=journal,
         token=settings.require_token(),
@@ -88,12 +91,14 @@ async def _heartbeat(path: Path) -> None:
 
 
 async def _stop_tasks(app: Application, health_file: Path | None = None) -> None:
-    """Stop the heartbeat, the folder watcher, any background indexing and the engine threads; remove the
-    heartbeat file, so the healthcheck says at once that the bot is not running (after a crash the file stays,
-    and goes stale)."""
+    """Stop the heartbeat, the folder watcher, any background indexing and the engine threads; write the inline
+    queries the question log still holds; remove the heartbeat file, so the healthcheck says at once that the bot
+    is not running (after a crash the file stays, and goes stale)."""
     drugbot = app.bot_data.get("drugbot")
     if drugbot is not None:
         drugbot.service.close()
+        if drugbot.log is not None:
+            drugbot.log.settle_all()
     for task in app.bot_data.get("tasks", []):
         task.cancel()  # the heartbeat writes between its sleeps: cancelled, it writes no more
     if health_file is not None:

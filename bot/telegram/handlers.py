@@ -26,10 +26,12 @@ from telegram.ext import (
     filters,
 )
 
+from bot.questionlog import QuestionLog
 from bot.service import EngineService
 from bot.settings import Settings
 from bot.telegram.admin import Admin
 from bot.telegram.errors import ErrorReporter
+from bot.telegram.feedback import Feedback
 from bot.telegram.groups import Groups
 from bot.telegram.inline import Inline
 from bot.telegram.private import Conversation
@@ -44,9 +46,16 @@ PRIVATE_COMMANDS = [
     ("help", "command_help"),
     ("drugs", "command_drugs"),
     ("drug", "command_drug"),
+    ("privacy", "command_privacy"),
+    ("forget", "command_forget"),
 ]
-GROUP_COMMANDS = [("drug", "command_drug"), ("help", "command_help_group"), ("drugs", "command_drugs")]
-ADMIN_COMMANDS = [("reload", "command_reload"), ("stats", "command_stats")]
+GROUP_COMMANDS = [
+    ("drug", "command_drug"),
+    ("help", "command_help_group"),
+    ("drugs", "command_drugs"),
+    ("privacy", "command_privacy"),
+]
+ADMIN_COMMANDS = [("reload", "command_reload"), ("stats", "command_stats"), ("report", "command_report")]
 
 
 def unsupported(exc: TelegramError) -> bool:
@@ -58,11 +67,13 @@ def unsupported(exc: TelegramError) -> bool:
 class DrugBot:
     """The Telegram front end over an `EngineService`."""
 
-    def __init__(self, service: EngineService, settings: Settings) -> None:
+    def __init__(self, service: EngineService, settings: Settings, log: QuestionLog | None = None) -> None:
         self.service = service
         self.settings = settings
-        self.responder = Responder(service, settings)
-        self.conversation = Conversation(self.responder)
+        self.log = log
+        self.responder = Responder(service, settings, log)
+        self.feedback = Feedback(self.responder)
+        self.conversation = Conversation(self.responder, self.feedback)
         self.groups = Groups(self.responder)
         self.inline = Inline(self.responder)
         self.admin = Admin(self.responder)
@@ -87,6 +98,9 @@ class DrugBot:
         app.add_handler(CommandHandler("drug", chat.drug_command))
         app.add_handler(CommandHandler("reload", self.admin.reload))
         app.add_handler(CommandHandler("stats", self.admin.stats))
+        app.add_handler(CommandHandler("report", self.admin.report))
+        app.add_handler(CommandHandler("privacy", self.feedback.privacy))
+        app.add_handler(CommandHandler("forget", self.feedback.forget))
         app.add_handler(MessageHandler(private & filters.COMMAND, chat.help))
         app.add_handler(CallbackQueryHandler(chat.button))
         app.add_handler(InlineQueryHandler(self.inline.inline))
@@ -94,7 +108,7 @@ class DrugBot:
 
     def menus(self) -> list[tuple[str, list[BotCommand], BotCommandScope]]:
         """The command menu of each audience: private chats, groups, group admins, and the bot's own admins'
-        private chats. /reload and /stats appear only in the last two (group admins of any group see them;
+        private chats. /reload, /stats and /report appear only in the last two (group admins of any group see them;
         only DRUGBOT_ADMIN_IDS may use them)."""
         def menu(entries: list[tuple[str, str]]) -> list[BotCommand]:
             return [BotCommand(name, bot_text(key)) for name, key in entries]

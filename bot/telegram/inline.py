@@ -12,11 +12,12 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from bot.telegram.askers import asker_of
 from bot.telegram.deeplink import start_link, start_payload
 from bot.telegram.render import MESSAGE_LIMIT, escape, plain_preview, to_html_messages
 from bot.telegram.sending import Responder, with_retry
 from bot.telegram.texts import bot_text
-from intents import FAQ_LIST_KEY, PATH_SEP, ChatContext, Kind, Reply, source_note
+from intents import FAQ_LIST_KEY, PATH_SEP, ChatContext, Kind, Reply, Trace, source_note
 
 INLINE_CACHE_SECONDS = 300
 INLINE_MAX_RESULTS = 12
@@ -27,27 +28,35 @@ class Inline:
 
     def __init__(self, responder: Responder) -> None:
         self.service = responder.service
+        self.log = responder.log
 
     async def inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         inline_query = update.inline_query
         if inline_query is None:
             return
-        results = await self.service.run(self.inline_results, inline_query.query, context.bot.username or "")
+        results, trace = await self.service.run(self.inline_results, inline_query.query, context.bot.username or "")
         await with_retry(
             lambda: inline_query.answer(results, cache_time=INLINE_CACHE_SECONDS, is_personal=False),
             "answerInlineQuery",
         )
+        who = asker_of(update)
+        if self.log is not None and who is not None and trace is not None:
+            self.log.inline(update.update_id, who, inline_query.query.strip(), trace)
 
-    def inline_results(self, query: str, username: str = "") -> list[InlineQueryResultArticle]:
+    def inline_results(self, query: str, username: str = "") -> tuple[list[InlineQueryResultArticle], Trace | None]:
         """The best answer first, then the drug's other sections; a hint when nothing matches. Each answer
         carries a button opening a private chat with the bot on it (when the bot's username is known). Run in an
-        engine thread: a query arrives with each keystroke."""
+        engine thread: a query arrives with each keystroke. Also the trace of the query's own answer (None for
+        an empty query), for the question log."""
         engine = self.service.engine
         query = query.strip()
         replies: list[Reply] = []
         direct: Reply | None = None  # the reply that answers the query itself (its link carries the question)
+        trace: Trace | None = None
         if query:
-            reply, _ = engine.respond(query)
+            trace, _ = engine.respond_traced(query)
+            reply = trace.reply
+            assert reply is not None
             self.service.count(reply)
             if reply.sourced and reply.drug_id:
                 direct = reply
@@ -63,14 +72,13 @@ class Inline:
         if not replies:
             example = engine.example_name() or "kadcyla"
             text = bot_text("inline_hint", example=example)
-            return [
-                InlineQueryResultArticle(
-                    id="hint",
-                    title=bot_text("inline_hint_title"),
-                    description=text,
-                    input_message_content=InputTextMessageContent(escape(text), parse_mode=ParseMode.HTML),
-                )
-            ]
+            hint = InlineQueryResultArticle(
+                id="hint",
+                title=bot_text("inline_hint_title"),
+                description=text,
+                input_message_content=InputTextMessageContent(escape(text), parse_mode=ParseMode.HTML),
+            )
+            return [hint], trace
         articles = []
         seen: set[str] = set()
         for reply in replies:
@@ -96,4 +104,4 @@ class Inline:
                     reply_markup=InlineKeyboardMarkup([[button]]) if payload else None,
                 )
             )
-        return articles
+        return articles, trace

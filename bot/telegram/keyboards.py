@@ -5,6 +5,7 @@ Callback data formats (all under Telegram's 64-byte limit):
   d|<drug_id>                 pick a drug offered by a clarify/unknown reply
   g|<page>                    a page of the /drugs list
   l|<drug_id>|<part>|<page>   a page of the buttons under a drug's listing or FAQ list
+  v|<drug_id>|<part>|<u|d>    a vote on an answer: 👍 (u) or 👎 (d), under confident answers in private chats
 
 An answer shows its drug's other sections, the last button "All sections…" when they do not all fit; the
 listing that button opens (and the FAQ list) shows every one of its buttons, a page at a time.
@@ -19,7 +20,7 @@ from typing import Any, Literal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram.render import escape
-from intents import FAQ_LIST_KEY, LISTING_KEY, Lexicon, MonographInfo, Option, Reply, human_date
+from intents import FAQ_LIST_KEY, LISTING_KEY, Kind, Lexicon, MonographInfo, Option, Reply, human_date
 
 MAX_DATA_BYTES = 64
 BUTTON_TEXT = 40
@@ -47,20 +48,23 @@ _DATA = re.compile(
     r"|d\|(?P<pick_drug>[^|\s]{1,40})"
     r"|g\|(?P<page>[0-9]{1,6})"
     r"|l\|(?P<list_drug>[^|\s]{1,40})\|(?P<list_part>" + "|".join(map(re.escape, LIST_PARTS)) + r")"
-    r"\|(?P<list_page>[0-9]{1,6})",
+    r"\|(?P<list_page>[0-9]{1,6})"
+    r"|v\|(?P<vote_drug>[^|\s]{1,40})\|(?P<vote_part>[a-z0-9]{1,16})\|(?P<vote>[ud])",
     re.ASCII,
 )
+VOTES = {"u": "👍", "d": "👎"}
 
 
 @dataclass(frozen=True, slots=True)
 class Press:
-    """A button press: a part of a drug, a drug picked from a list, a page of the drug list, or a page of the
-    buttons under a listing."""
+    """A button press: a part of a drug, a drug picked from a list, a page of the drug list, a page of the
+    buttons under a listing, or a vote on an answer (`up`)."""
 
-    action: Literal["part", "pick", "page", "list"]
+    action: Literal["part", "pick", "page", "list", "vote"]
     drug_id: str = ""
     part: str = ""
     page: int = 0
+    up: bool = False
 
 
 def parse_data(data: str | None) -> Press | None:
@@ -74,19 +78,25 @@ def parse_data(data: str | None) -> Press | None:
         return Press("pick", match["pick_drug"])
     if match["list_drug"]:
         return Press("list", match["list_drug"], match["list_part"], int(match["list_page"]))
+    if match["vote_drug"]:
+        return Press("vote", match["vote_drug"], match["vote_part"], up=match["vote"] == "u")
     return Press("page", page=int(match["page"]))
 
 
-def options_markup(reply: Reply, lexicon: Lexicon, page: int = 0, per_row: int = 2) -> dict[str, Any] | None:
+def options_markup(
+    reply: Reply, lexicon: Lexicon, page: int = 0, per_row: int = 2, feedback: bool = False
+) -> dict[str, Any] | None:
     """The Bot API `reply_markup` for a reply's options, as the JSON object Telegram takes.
 
     Built as plain data (not PTB objects) because it is sent with every answer: serialising PTB's objects
     cost more CPU than answering the question. An answer's long list of sections ends with "All sections…";
-    a listing or FAQ list shows all of its options, `page` by page.
+    a listing or FAQ list shows all of its options, `page` by page. With `feedback`, a confident answer's
+    keyboard ends with 👍 / 👎.
     """
     options = reply.options
+    votes = vote_row(reply) if feedback else None
     if not options:
-        return None
+        return {"inline_keyboard": [votes]} if votes else None
     nav: list[dict[str, str]] = []
     if reply.drug_id and reply.part in LIST_PARTS:
         pages = -(-len(options) // BUTTONS_PER_PAGE)
@@ -104,7 +114,15 @@ def options_markup(reply: Reply, lexicon: Lexicon, page: int = 0, per_row: int =
         shown = options[:MAX_BUTTONS]
     buttons = [{"text": _short(o.label), "callback_data": option_data(o)} for o in shown]
     rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
-    return {"inline_keyboard": [*rows, nav] if nav else rows}
+    return {"inline_keyboard": [*rows, *(row for row in (nav, votes) if row)]}
+
+
+def vote_row(reply: Reply) -> list[dict[str, str]] | None:
+    """👍 / 👎 under a confident answer (an FAQ answer or a part), naming its drug and part; None otherwise."""
+    if reply.kind not in (Kind.FAQ, Kind.SECTION) or not reply.drug_id or not reply.part:
+        return None
+    data = f"v|{reply.drug_id}|{reply.part}|"
+    return [{"text": mark, "callback_data": data + key} for key, mark in VOTES.items()]
 
 
 def drugs_page(

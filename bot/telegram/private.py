@@ -9,7 +9,9 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
+from bot.telegram.askers import asker_of
 from bot.telegram.deeplink import read_payload
+from bot.telegram.feedback import Feedback
 from bot.telegram.keyboards import drugs_page, options_markup, parse_data
 from bot.telegram.sending import Responder, with_retry
 from bot.telegram.texts import bot_text
@@ -19,9 +21,10 @@ from intents import Line
 class Conversation:
     """Handlers for private text, /start, /help, /drugs, /drug and the buttons under answers."""
 
-    def __init__(self, responder: Responder) -> None:
+    def __init__(self, responder: Responder, feedback: Feedback) -> None:
         self.responder = responder
         self.service = responder.service
+        self.feedback = feedback
 
     def _is_admin(self, update: Update) -> bool:
         user = update.effective_user
@@ -98,6 +101,9 @@ class Conversation:
             stale = engine.lexicon.reply("stale_button")
             await with_retry(lambda: query.answer(text=stale), "answerCallbackQuery")
             return
+        if press.action == "vote":  # answered with its own popup
+            await self.feedback.vote(update, query, press)
+            return
         await with_retry(lambda: query.answer(), "answerCallbackQuery")
         message = query.message if isinstance(query.message, Message) else None
         if message is None:
@@ -123,4 +129,8 @@ class Conversation:
             else (lambda engine, current, now: engine.pick(drug, current, now)),
             text="",  # no message to read: a part of a drug
         )
-        await self.responder.send_reply(message, reply, quote=False)
+        _, buttons = await self.responder.send_reply(message, reply, quote=False)
+        log = self.responder.log
+        if log is not None and (who := asker_of(update)) is not None:  # kept when it follows a reply the log kept
+            button = {"action": press.action, "drug_id": drug, "part": part or None}
+            log.press(update.update_id, who, message.message_id, button, reply, buttons)

@@ -24,12 +24,14 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import ContextTypes
 from telegram.warnings import PTBUserWarning
 
+from bot.questionlog import QuestionLog
 from bot.service import EngineService
 from bot.settings import Settings
+from bot.telegram.askers import asker_of
 from bot.telegram.cooldown import RecentAnswers, answer_key
 from bot.telegram.keyboards import options_markup
 from bot.telegram.render import MESSAGE_LIMIT, to_html_messages
-from intents import ChatContext, Engine, Reply, with_source
+from intents import ChatContext, Engine, Reply, Trace, with_source
 
 log = logging.getLogger(__name__)
 # send_reply calls sendMessage through do_api_request on purpose (see its docstring); PTB warns about that.
@@ -126,9 +128,11 @@ class ChatTurns:
 class Responder:
     """The engine behind every handler: asks it with the chat's context and sends what it replies."""
 
-    def __init__(self, service: EngineService, settings: Settings) -> None:
+    def __init__(self, service: EngineService, settings: Settings, log: QuestionLog | None = None) -> None:
         self.service = service
         self.settings = settings
+        self.log = log  # the question log (None: the state file cannot hold one)
+        self.feedback = settings.feedback and log is not None and log.recording  # 👍/👎 in private chats
         # messages (chat id, message id) whose answer went out, so an error after it brings no apology
         self._answered: OrderedDict[tuple[int, int], None] = OrderedDict()
         self.recent = RecentAnswers(settings.group_cooldown)
@@ -159,23 +163,34 @@ class Responder:
         self.service.count(reply)
         return reply
 
-    async def ask(self, text: str, chat_id: int | None, chat_data: dict[Any, Any] | None) -> Reply:
-        return await self.converse(
-            chat_id, chat_data, lambda engine, context, now: engine.respond(text, context, now), text
-        )
+    async def ask(self, text: str, chat_id: int | None, chat_data: dict[Any, Any] | None) -> Trace:
+        """Answer `text` with the chat's context; the trace of every stage (its reply is `trace.reply`)."""
+        traces: list[Trace] = []
 
-    async def send_reply(self, message: Message, reply: Reply, quote: bool) -> int | None:
-        """Send a reply as one or more HTML messages; the buttons go with the last one. Returns the id of the
-        first message sent (None when it could not be sent).
+        def call(engine: Engine, context: ChatContext, now: float) -> tuple[Reply, ChatContext]:
+            trace, after = engine.respond_traced(text, context, now)
+            traces.append(trace)
+            assert trace.reply is not None
+            return trace.reply, after
+
+        await self.converse(chat_id, chat_data, call, text)
+        return traces[0]
+
+    async def send_reply(self, message: Message, reply: Reply, quote: bool) -> tuple[int | None, int | None]:
+        """Send a reply as one or more HTML messages; the buttons go with the last one (with 👍/👎 under a
+        confident answer in a private chat). Returns the ids of the first message sent and of the one with the
+        buttons (None when not sent).
 
         Sent with `do_api_request` and no return type: the Message Telegram echoes back is never used, and
         not turning it (with its keyboard) into PTB objects saves a third of the CPU an answer costs.
         """
         lexicon = self.service.engine.lexicon
         chunks = to_html_messages(with_source(reply, lexicon), MESSAGE_LIMIT)
-        markup = options_markup(reply, lexicon)
+        feedback = self.feedback and message.chat.type == ChatType.PRIVATE
+        markup = options_markup(reply, lexicon, feedback=feedback)
         bot = message.get_bot()
         first: int | None = None
+        last: int | None = None
         for index, chunk in enumerate(chunks):
             params: dict[str, Any] = {
                 "chat_id": message.chat_id,
@@ -194,29 +209,37 @@ class Responder:
                 send,
                 f"sendMessage(chat {message.chat_id})",
             )
+            sent_id = sent.get("message_id") if isinstance(sent, dict) else None
             if sent is not None and index == 0:
                 self._mark_answered(message)
-                first = sent.get("message_id") if isinstance(sent, dict) else None
-        return first
+                first = sent_id
+            if index == len(chunks) - 1:
+                last = sent_id
+        return first, last
 
     async def answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE, text: str) -> None:
         """Answer a question asked in the update's message (quoting it outside private chats)."""
         message = update.effective_message
         if message is None:
             return
-        reply = await self.ask(text, message.chat_id, context.chat_data)
+        trace = await self.ask(text, message.chat_id, context.chat_data)
+        reply = trace.reply
+        assert reply is not None
+        buttons: int | None = None
         if message.chat.type == ChatType.PRIVATE:
-            await self.send_reply(message, reply, quote=False)
-            return
-        key = answer_key(reply) if self.recent.seconds > 0 else None
-        now = time.monotonic()
-        earlier = self.recent.earlier(message.chat_id, key, now) if key else None
-        if earlier is not None:
-            await self._point_to(message, earlier)
-            return
-        first = await self.send_reply(message, reply, quote=True)
-        if key and first is not None:
-            self.recent.remember(message.chat_id, key, first, now)
+            _, buttons = await self.send_reply(message, reply, quote=False)
+        else:
+            key = answer_key(reply) if self.recent.seconds > 0 else None
+            now = time.monotonic()
+            earlier = self.recent.earlier(message.chat_id, key, now) if key else None
+            if earlier is not None:
+                await self._point_to(message, earlier)
+            else:
+                first, buttons = await self.send_reply(message, reply, quote=True)
+                if key and first is not None:
+                    self.recent.remember(message.chat_id, key, first, now)
+        if self.log is not None and (who := asker_of(update)) is not None:
+            self.log.question(update.update_id, who, text, trace, buttons)
 
     async def _point_to(self, message: Message, earlier: int) -> None:
         """A short reply to the earlier answer (so tapping it shows the answer) instead of a second copy."""

@@ -19,14 +19,14 @@ import asyncio
 import datetime as dtm
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, ExtBot
 from telegram.request import BaseRequest
 
-from bot.state import StateStore
+from bot.state import Statement, StateStore
 
 log = logging.getLogger(__name__)
 _DEFAULT = type(BaseRequest.DEFAULT_NONE)  # PTB's "use the default timeout" marker
@@ -58,9 +58,11 @@ def parse_update(raw: object, bot: ExtBot[Any] | None) -> Update | None:
 class UpdateJournal:
     """The link between the poller, the update queue and the state store (see the module docstring)."""
 
-    def __init__(self, store: StateStore) -> None:
+    def __init__(self, store: StateStore, riders: Callable[[int], list[Statement]] | None = None) -> None:
         self.store = store
         self._polled: dict[int, bool] = {}  # polled updates journalled but not yet queued: whether each is new
+        # other writes an update made (the question log's rows), committed with it: `riders(update_id)`
+        self.riders = riders
 
     def bind(self, bot_id: int) -> None:
         """Tie the journal to the bot (its id from getMe): update ids are one bot's (see `StateStore.bind`)."""
@@ -85,7 +87,8 @@ class UpdateJournal:
 
     def answered(self, update: Update, chat_data: dict[str, Any] | None) -> None:
         chat = update.effective_chat
-        self.store.answered(update.update_id, chat.id if chat and chat_data is not None else None, chat_data)
+        also = self.riders(update.update_id) if self.riders is not None else ()
+        self.store.answered(update.update_id, chat.id if chat and chat_data is not None else None, chat_data, also)
 
     def interrupted(self, bot: ExtBot[Any]) -> list[Update]:
         """Updates received but never answered (the process died), to queue again, oldest first."""

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from tests.bot.telegram.telegram_harness import ADMIN, GROUP, running_bot, sent_to
 
-ADMIN_ONLY = {"reload", "stats"}
+ADMIN_ONLY = {"reload", "stats", "report"}
 
 
 async def test_each_audience_gets_its_own_command_menu(api, tmp_path):
     async with running_bot(api, tmp_path):
         await api.wait_for("setMyCommands", count=4)
     menus = {scope: {c["command"] for c in commands} for scope, commands in api.commands.items()}
-    assert menus["all_private_chats"] == {"start", "help", "drugs", "drug"}
+    assert menus["all_private_chats"] == {"start", "help", "drugs", "drug", "privacy", "forget"}
     assert "drug" in menus["all_group_chats"] and not menus["all_group_chats"] & ADMIN_ONLY
     assert menus["all_chat_administrators"] >= ADMIN_ONLY and "drug" in menus["all_chat_administrators"]
     assert menus[f"chat:{ADMIN}"] == menus["all_private_chats"] | ADMIN_ONLY
