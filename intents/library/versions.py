@@ -29,11 +29,17 @@ class Version:
     digest: str
     steady: bool  # the file did not change while it was read
 
-    def settled(self, settle: float, now_ns: int | None = None) -> bool:
+    def settled(self, settle: float) -> bool:
         """Whether these bytes are a finished version: read whole while the file stood still, and last written
-        at least `settle` seconds ago (a file still being written changes its mtime with every chunk)."""
-        now_ns = time.time_ns() if now_ns is None else now_ns
-        return self.steady and abs(now_ns - self.mtime_ns) >= settle * 1e9
+        at least `settle` seconds ago."""
+        return self.steady and file_settled(self.mtime_ns, settle)
+
+
+def file_settled(mtime_ns: int, settle: float, now_ns: int | None = None) -> bool:
+    """Whether a file last modified at `mtime_ns` has stood still for `settle` seconds: one still being written
+    changes its mtime with every chunk. A clock far ahead (a copied future date) counts as settled too."""
+    now_ns = time.time_ns() if now_ns is None else now_ns
+    return abs(now_ns - mtime_ns) >= settle * 1e9
 
 
 class MonographChanged(LookupError):
