@@ -27,6 +27,9 @@ QUICK_TEXT = 160
 # Seconds a monograph file must stand still before it is read: editors and `scp` write a file in pieces, and a
 # file changed this recently may be half-written (`DRUGBOT_WATCH_SETTLE`).
 SETTLE_SECONDS = 2.0
+# A reload that re-reads fewer files than this cuts their answer units at once (about a millisecond each, in the
+# reload's thread), so the new version of a changed file answers as soon as it is swapped in.
+CUT_AT_ONCE = 100
 
 Loader = Callable[[Sequence[Path], Engine], Engine]
 Scan = list[tuple[str, int, int]]  # (path, size, mtime_ns) of each file of the folders, as `stat_files` gives
@@ -171,14 +174,19 @@ class EngineService:
             defer_units=True,
             reported=corpus.issues,
             settle=self.settle,
+            cut_below=CUT_AT_ONCE,
         )
 
-    async def reload(self) -> ReloadResult:
-        """Re-read the folders in a worker thread and swap the engine when at least one monograph loads."""
+    async def reload(self, wait: bool = True) -> ReloadResult:
+        """Re-read the folders in a worker thread and swap the engine when at least one monograph loads.
+
+        With `wait` (a /reload), files being written are first given up to `settle` seconds to stand still; the
+        watcher does not wait: it reads what has settled and looks again for the rest."""
         self._loop = asyncio.get_running_loop()
         async with self._reload_lock:
             started = time.perf_counter()
-            await self._until_still()
+            if wait:
+                await self._until_still()
             current = self.engine
             try:
                 fresh = await asyncio.to_thread(self._loader, self.folders, current)
@@ -248,7 +256,7 @@ class EngineService:
         try:
             if await self.changed():
                 log.info("monograph folder changed: rebuilding the index in the background")
-                result = await self.reload()
+                result = await self.reload(wait=False)
                 self._failed_scan = None if result.ok else self._scan
         except asyncio.CancelledError:
             raise

@@ -87,6 +87,11 @@ def problem(text: str) -> str | None:
     return None
 
 
+def versions_in(texts: list[str]) -> set[tuple[str, str]]:
+    """The (drug, version) pairs whose text a reply shows."""
+    return {(m[1], m[2]) for text in texts for m in _LINE.finditer(text)}
+
+
 def classify(texts: list[str]) -> str:
     text = "\n".join(texts)
     if "went wrong" in text:
@@ -99,21 +104,24 @@ def classify(texts: list[str]) -> str:
 
 @dataclass
 class Writer:
-    """Rewrites the drugs' files, as people do, until stopped; counts what it did."""
+    """Rewrites one drug's file, as people do, until stopped; counts what it did."""
 
     folder: Path
+    drug: str
     rng: random.Random
-    stop: threading.Event = field(default_factory=threading.Event)
+    stop: threading.Event
     done: Counter[str] = field(default_factory=Counter)
     versions: Counter[str] = field(default_factory=Counter)
 
-    def run(self) -> None:
+    def run(self, first: str | None = None) -> None:
+        """Rewrite until stopped; `first` names the first action (the bot has just started: parts not cut yet)."""
         actions = [self.in_pieces, self.in_pieces, self.banned, self.deleted, self.atomically]
         while not self.stop.is_set():
-            action = self.rng.choice(actions)
-            action(self.rng.choice(DRUGS))
+            action = getattr(self, first) if first else self.rng.choice(actions)
+            first = None
+            action(self.drug)
             self.done[action.__name__] += 1
-            self.stop.wait(self.rng.uniform(0.1, 1.5))
+            self.stop.wait(self.rng.uniform(0.3, 4.0))  # now and then long enough for the file to settle
 
     def _text(self, drug: str, banned: bool = False) -> str:
         self.versions[drug] += 1
@@ -136,14 +144,14 @@ class Writer:
         """Banned, in pieces; served again (a new version) a little later."""
         path = self.folder / f"{drug.lower()}.md"
         self._write(path, self._text(drug, banned=True))
-        self.stop.wait(self.rng.uniform(0.5, 6))
+        self.stop.wait(self.rng.uniform(0.5, 4))
         self._write(path, self._text(drug))
 
     def deleted(self, drug: str) -> None:
         """Deleted, then restored in pieces a little later."""
         path = self.folder / f"{drug.lower()}.md"
         path.unlink(missing_ok=True)
-        self.stop.wait(self.rng.uniform(0.2, 4))
+        self.stop.wait(self.rng.uniform(0.2, 3))
         self._write(path, self._text(drug))
 
     def atomically(self, drug: str) -> None:
@@ -172,43 +180,50 @@ async def _round(interval: float, seconds: float, work: Path, seed: int) -> Resu
     )
     log = work / "bot.log"
     proc = await start_bot(ROOT, env, log)
-    writer = Writer(folder, random.Random(seed + 1))
-    thread = threading.Thread(target=writer.run, daemon=True)
+    stop = threading.Event()
+    writers = [Writer(folder, drug, random.Random(seed * 100 + i), stop) for i, drug in enumerate(DRUGS)]
+    # right after the start (answer units still being cut in the background): a ban, a deletion, a rewrite
+    firsts = ("banned", "deleted", "in_pieces", None)
+    threads = [threading.Thread(target=w.run, args=(f,), daemon=True) for w, f in zip(writers, firsts, strict=True)]
     asked: dict[int, str] = {}
     started = time.monotonic()
     try:
         await api.wait_for("setMyCommands", count=2, timeout=START_TIMEOUT)
-        thread.start()
+        for thread in threads:
+            thread.start()
         while time.monotonic() - started < seconds:
             drug = rng.choice((*DRUGS, *DRUGS, STEADY))
             text = f"/drug {drug.lower()} {rng.choice(TOPICS)}".strip()
             message = api.push_text(text, chat_id=-2000 - len(asked) % GROUPS, chat_type="supergroup", user_id=7)
             asked[message["message_id"]] = text
             await asyncio.sleep(QUESTION_GAP)
-        writer.stop.set()
+        stop.set()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not set(asked) <= {m.get("reply_to_message_id") for m in api.sent}:
             await asyncio.sleep(0.1)
         await api.quiet(0.5)
     finally:
-        writer.stop.set()
-        await asyncio.to_thread(thread.join, 30)
+        stop.set()
+        for thread in threads:
+            await asyncio.to_thread(thread.join, 30)
         await stop_bot(proc)
         await api.stop()
     replies: dict[int, list[str]] = {}
     for sent in api.sent:
         replies.setdefault(sent.get("reply_to_message_id", 0), []).append(sent["text"])
     counts = Counter(classify(replies[m]) if m in replies else "unanswered" for m in asked)
+    apologies = sum(1 for sent in api.sent if "went wrong" in sent["text"])  # threaded to the question or not
+    shown = {pair for texts in replies.values() for pair in versions_in(texts)}
     steady = [m for m, question in asked.items() if STEADY.lower() in question]
     steady_wrong = sum(1 for m in steady if classify(replies.get(m, [])) != "answered")
     tracebacks = log.read_text(encoding="utf-8", errors="replace").count("Traceback")
     result = Result(
         f"(f) files rewritten while served, watcher {interval:g} s",
         tried=len(asked),
-        crashed=counts["apology"] + counts["unanswered"] + tracebacks,
+        crashed=counts["apology"] + counts["unanswered"] + tracebacks,  # an apology in reply, or one unthreaded
         wrong=counts["banned"] + counts["partial"] + steady_wrong,
         meaning="group questions while files are rewritten in pieces, banned, deleted, restored: wrong = banned "
-        "or partial text served; crashed = apologies, unanswered questions, tracebacks",
+        "or partial text served; crashed = apologies, unanswered questions and tracebacks in the bot's log",
     )
     result.figures.update(
         {
@@ -217,10 +232,12 @@ async def _round(interval: float, seconds: float, work: Path, seed: int) -> Resu
             "being updated": counts["updating"],
             "banned lines served": counts["banned"],
             "partial parts served": counts["partial"],
-            "apologies": counts["apology"],
+            "apologies": apologies,
             "unanswered": counts["unanswered"],
             "tracebacks in the bot's log": tracebacks,
-            "rewrites": dict(writer.done),
+            "rewrites": dict(sum((writer.done for writer in writers), Counter())),
+            "versions written": sum(sum(writer.versions.values()) for writer in writers),
+            "versions served": len(shown) - 1,  # not counting Steadimab's only version
         }
     )
     return result

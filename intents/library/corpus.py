@@ -370,8 +370,10 @@ def load_corpus(
     known: dict[str, FileResult] | None = None,
     cut_units: bool = True,
     settle: float = 0.0,
+    cut_below: int = 0,
 ) -> Corpus:
     """Load every monograph of the folders. Files whose (size, mtime) match `known` results are not re-read.
+    Their answer units are cut too with `cut_units`, or when fewer than `cut_below` files need parsing.
 
     A file changed less than `settle` seconds ago is still being written: it is not read now; its `known`
     result (the version read before) is kept meanwhile, and the corpus lists it as `waiting`.
@@ -385,13 +387,15 @@ def load_corpus(
     reused: dict[str, FileResult] = {
         path: FileResult(path, SKIPPED, SKIPPED, error=reason) for path, reason in scan.skipped.items()
     }
-    jobs: list[Job] = []
+    todo: list[tuple[str, int, int]] = []
     for path, size, mtime_ns in stats:
         old = known.get(path)
         if old is not None and old.size == size and old.mtime_ns == mtime_ns:
             reused[path] = old
         else:
-            jobs.append((path, size, mtime_ns, cut_units, settle))
+            todo.append((path, size, mtime_ns))
+    cut = cut_units or len(todo) < cut_below
+    jobs: list[Job] = [(path, size, mtime_ns, cut, settle) for path, size, mtime_ns in todo]
     unchanged = len(stats) - len(jobs)
     parsed = {r.path: r for r in parse_many(jobs, progress, unchanged, len(stats))} if jobs else {}
     waiting = sorted(path for path, r in parsed.items() if r.waiting)
