@@ -2,9 +2,9 @@
 state and cache files, a kill -9 mid-burst, and monograph files rewritten while the bot serves them. Prints one
 table: tried, crashed, wrong, slowest.
 
-    python -m bench.fuzz            # everything: about 4 minutes (more the first time: the 10,000-monograph
+    python -m bench.fuzz            # everything: about 6 minutes (more the first time: the 10,000-monograph
                                     # corpus and its index cache are made once, under bench/out/)
-    python -m bench.fuzz --quick    # about a minute: smaller counts, the 1,000-monograph corpus
+    python -m bench.fuzz --quick    # about two minutes: smaller counts, the 1,000-monograph corpus
     python -m bench.fuzz --only messages,jsonl
 
 Every campaign runs what it fuzzes in a subprocess with a time-out and a memory limit, so a hang, a crash or a
@@ -59,7 +59,7 @@ def table(results: list[Result]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="about a minute: smaller counts and corpus")
+    parser.add_argument("--quick", action="store_true", help="about two minutes: smaller counts and corpus")
     parser.add_argument("--only", default=",".join(CAMPAIGNS), help=f"comma-separated subset of {list(CAMPAIGNS)}")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)

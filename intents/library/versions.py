@@ -81,3 +81,9 @@ def parse_bytes(raw: bytes, path: Path, warnings: list[str] | None = None) -> Mo
     if "\x00" in text:
         raise MonographError("binary file (contains NUL bytes)")
     return parse_monograph(text, source=str(path), warnings=warnings)
+
+
+def read_monograph_file(path: Path, max_bytes: int = MAX_FILE_BYTES, warnings: list[str] | None = None) -> Monograph:
+    """Read and parse one file; every failure is a `MonographError` with a reason, other faults go to `warnings`."""
+    raw, _ = read_version(path, max_bytes)
+    return parse_bytes(raw, path, warnings)

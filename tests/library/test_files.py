@@ -15,8 +15,9 @@ import intents.library.files
 from bot.cli import run_check
 from bot.service import EngineService
 from intents.assembly import load_engine
-from intents.library.corpus import CorpusError, load_corpus, read_monograph_file
+from intents.library.corpus import CorpusError, load_corpus
 from intents.library.parser import MonographError
+from intents.library.versions import read_monograph_file
 from tests.bot.test_cli import run
 
 
