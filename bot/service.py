@@ -197,8 +197,8 @@ class EngineService:
                 self.engine = self._adopt(fresh)
                 self.reloads += 1
                 self._background(self.complete_units())
-                result = ReloadResult(ok=True, drugs=len(fresh.corpus), issues=list(fresh.corpus.issues))
-                result.waiting = list(fresh.corpus.waiting)
+                corpus = fresh.corpus
+                result = ReloadResult(True, len(corpus), list(corpus.issues), waiting=list(corpus.waiting))
                 log.info("reloaded %d monograph(s), %d bad file(s)", result.drugs, len(result.issues))
                 if result.waiting:  # read once they stand still, whether the folders are watched or not
                     self._look_again(self.settle)

@@ -4,7 +4,6 @@ and a file found changed when asked about is read again, watcher or not."""
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 import time
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from bot.service import EngineService
 from intents import Kind, Reply, load_engine
+from tests.test_changed_monographs import age
 
 HALFMAB = """---
 title: Halfmab
@@ -45,10 +45,10 @@ NEW_DOSE = "Halfmab 125 mg weekly (fictional, the new dose)."
 SECTIONS = {"Usage", "Dosage", "Side Effects", "Pregnancy"}
 
 
-def aged(path: Path, text: str, seconds: float = 60) -> None:
+def aged(path: Path, text: str) -> None:
+    """Written a minute ago: a finished file."""
     path.write_text(text, encoding="utf-8")
-    then = time.time() - seconds
-    os.utime(path, (then, then))
+    age(path, 60)
 
 
 @pytest.fixture()
