@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     rate_limit: bool = Field(default=True, validation_alias="DRUGBOT_RATE_LIMIT")
     watch_seeds: bool = Field(default=True, validation_alias="DRUGBOT_WATCH_SEEDS")
     watch_interval: float = Field(default=5.0, ge=0.2, le=3600, validation_alias="DRUGBOT_WATCH_INTERVAL")
+    # a monograph file changed less than this many seconds ago is still being written: it is read once it is still
+    watch_settle: float = Field(default=2.0, ge=0, le=600, validation_alias="DRUGBOT_WATCH_SETTLE")
     cache_dir: str = Field(default="", validation_alias="DRUGBOT_CACHE_DIR")
     health_file: Path | None = Field(default=None, validation_alias="DRUGBOT_HEALTH_FILE")
     group_cooldown: float = Field(default=60.0, ge=0, le=86400, validation_alias="DRUGBOT_GROUP_COOLDOWN")

@@ -27,6 +27,7 @@ from intents.library.cache import default_cache_dir
 from intents.library.corpus import Corpus, CorpusError, MonographInfo, load_corpus, stat_files
 from intents.library.models import Line, LoadIssue
 from intents.library.units import PATH_SEP
+from intents.library.versions import file_settled
 from intents.understanding.topic_decision import THRESHOLD
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "check_folders",
     "complete_units",
     "default_cache_dir",
+    "file_settled",
     "fold",
     "format_trace",
     "human_date",

@@ -59,13 +59,20 @@ def load_engine(
     known: dict[str, FileResult] | None = None,
     defer_units: bool = False,
     reported: Sequence[LoadIssue] = (),
+    settle: float = 0.0,
+    cut_below: int = 0,
 ) -> Engine:
     """Load the folders into a ready engine, reusing the index cache (or `known` parses) for unchanged files.
 
     Each bad file is logged once: `reported` are the issues a previous load already logged (a reload's).
 
     With `defer_units`, new files are only parsed, not cut into answer units: the engine serves at once (it cuts
-    a drug's units when first asked) and `complete_units` cuts the rest in the background.
+    a drug's units when first asked) and `complete_units` cuts the rest in the background — unless fewer than
+    `cut_below` files need parsing (a reload of a few changed files): those are cut at once, from the same read.
+
+    With `settle`, a file changed less than that many seconds ago is still being written: it is not read yet
+    (the version `known` keeps serving; the corpus lists it as `waiting`), and an entry whose file is found
+    rewritten later is indexed again only once the new version has stood still that long.
     Raises `CorpusError` when nothing can be served.
     """
     started = time.perf_counter()
@@ -73,7 +80,12 @@ def load_engine(
     cache = IndexCache.for_folders(list(folders), cache_dir) if cache_dir else None
     cached = cache.load() if cache else None
     corpus = load_corpus(
-        folders, progress=progress, known=known or (cached.files if cached else None), cut_units=not defer_units
+        folders,
+        progress=progress,
+        known=known or (cached.files if cached else None),
+        cut_units=not defer_units,
+        settle=settle,
+        cut_below=cut_below,
     )
     report_issues(corpus, reported)
     require_monographs(corpus)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from threading import Lock
 
@@ -23,6 +24,7 @@ from intents.library.corpus import Corpus, MonographInfo
 from intents.library.models import Line
 from intents.library.names import NameIndex
 from intents.library.units import DrugUnits, build_units, unpack_units
+from intents.library.versions import MonographChanged
 from intents.understanding.matcher import Intent, match
 from intents.understanding.message import read
 from intents.understanding.sentences import Reading
@@ -66,10 +68,9 @@ class Engine:
         # the probability a topic needs to be answered (None: THRESHOLD, chosen on the dev split); benchmarks vary it
         self.threshold = threshold
         self.names = names or NameIndex.build(corpus.entries.values(), self.lexicon)
-        self._units: OrderedDict[str, DrugUnits] = OrderedDict()
+        self._units: OrderedDict[str, tuple[str, DrugUnits]] = OrderedDict()  # id -> (digest cut from, units)
         self._lock = Lock()
-        self._allowed = {m.id for m in corpus.served()}
-        self._sorted: list[MonographInfo] | None = None
+        self._sorted: tuple[int, list[MonographInfo]] | None = None  # (corpus revision, monographs by title)
         self.replies = Replies(corpus, self.lexicon, self.names, self.units)
         self.policy = AnswerPolicy(self.lexicon, self.replies, self.units)
 
@@ -100,15 +101,19 @@ class Engine:
         """The user chose a drug from a clarify or unknown reply: answer the question they asked for it."""
         now = time.time() if now is None else now
         context = context or ChatContext()
-        mono = self.corpus.get(drug_id)
         question = context.pending or ""
         intent = match(question, self.names, self.lexicon)
-        if mono is None:
-            reply = self.replies.unknown(question, intent.topic, intent.words, intent.unknown_names)
-        elif mono.is_banned:
-            reply = self.replies.refuse_banned(question, mono)
-        else:
-            reply = self._answer(question, intent, decide(intent, self.lexicon, self.threshold), mono, [])
+        decision = decide(intent, self.lexicon, self.threshold)
+
+        def picked() -> Reply:
+            mono = self.corpus.get(drug_id)
+            if mono is None:
+                return self.replies.unknown(question, intent.topic, intent.words, intent.unknown_names)
+            if mono.is_banned:
+                return self.replies.refuse_banned(question, mono)
+            return self._answer(question, intent, decision, mono, [])
+
+        reply = self._one_version(picked, question, decision.topic or intent.topic)
         return reply, self._next_context(reply, context, question, now)
 
     def part(
@@ -117,49 +122,50 @@ class Engine:
         """The user pressed a section button: the part `key` of the drug (or its FAQ list or listing)."""
         now = time.time() if now is None else now
         context = context or ChatContext()
-        mono = self.corpus.get(drug_id)
         label = f"[{key}]"
-        replies = self.replies
-        if mono is None:
-            reply = Reply(query=label, kind=Kind.UNKNOWN, lines=[Line(role="text", text=self.lexicon.reply("unknown"))])
-        elif mono.is_banned:
-            reply = replies.refuse_banned(label, mono)
-        elif key == LISTING_KEY:
-            reply = replies.listing(label, mono, "listing_plain")
-        elif key == FAQ_LIST_KEY:
-            reply = replies.faq_list(label, mono)
-        else:
-            unit = self.units(mono).get(key)
-            reply = (
-                replies.unit(label, mono, unit, topic_of(unit, self.lexicon))
-                if unit
-                else replies.listing(label, mono, "listing_plain")
-            )
+        reply = self._one_version(lambda: self._part(self.corpus.get(drug_id), key, label), label, None)
         return reply, self._next_context(reply, context, "", now)
 
+    def _part(self, mono: MonographInfo | None, key: str, label: str) -> Reply:
+        replies = self.replies
+        if mono is None:
+            return Reply(query=label, kind=Kind.UNKNOWN, lines=[Line(role="text", text=self.lexicon.reply("unknown"))])
+        if mono.is_banned:
+            return replies.refuse_banned(label, mono)
+        if key == LISTING_KEY:
+            return replies.listing(label, mono, "listing_plain")
+        if key == FAQ_LIST_KEY:
+            return replies.faq_list(label, mono)
+        unit = self.units(mono).get(key)
+        if unit is None:
+            return replies.listing(label, mono, "listing_plain")
+        return replies.unit(label, mono, unit, topic_of(unit, self.lexicon))
+
     def drugs(self) -> list[MonographInfo]:
-        """Monographs that may be shown, by title (sorted once: an engine's corpus never changes)."""
-        if self._sorted is None:
-            self._sorted = sorted(self.corpus.served(), key=lambda m: fold(m.title))
-        return self._sorted
+        """Monographs that may be shown, by title (sorted again only when an entry was indexed anew)."""
+        revision = self.corpus.revision  # an entry indexed again in place may have been banned since
+        if self._sorted is None or self._sorted[0] != revision:
+            self._sorted = (revision, sorted(self.corpus.served(), key=lambda m: fold(m.title)))
+        return self._sorted[1]
 
     def units(self, mono: MonographInfo) -> DrugUnits:
-        """The answerable parts of a monograph, cut once and kept in a bounded cache."""
+        """The answerable parts of a monograph, cut once from the bytes it was indexed from, kept in a bounded
+        cache. Raises `MonographChanged` when its file holds another version now (see `Corpus.document`)."""
         with self._lock:
             cached = self._units.get(mono.id)
-            if cached is not None:
+            if cached is not None and cached[0] == mono.digest:
                 self._units.move_to_end(mono.id)
-                return cached
-        packed = self.corpus.packed_units(mono.id, self.lexicon.key)
+                return cached[1]
+        packed = self.corpus.packed_units(mono.id, self.lexicon.key, mono.digest)
         if packed is not None:
             built = unpack_units(packed)
         else:
-            document = self.corpus.document(mono.id)
-            if document is None:
-                raise KeyError(mono.id)
+            document = self.corpus.document(mono.id, mono.digest)
+            if document is None:  # no longer an entry: indexed again under another id
+                raise MonographChanged(mono.id, "no longer indexed")
             built = build_units(document, self.lexicon)
         with self._lock:
-            self._units[mono.id] = built
+            self._units[mono.id] = (mono.digest, built)
             while len(self._units) > UNIT_CACHE_SIZE:
                 self._units.popitem(last=False)
         return built
@@ -178,12 +184,21 @@ class Engine:
         intent = message.intent
         decision = decide(intent, self.lexicon, self.threshold)  # 2. the topic, with its confidence
         asks = intent.asks_something or decision.topic is not None or bool(decision.frames)
-        remembered = self._remembered(context, now)
-        resolution = resolve(message.drugs, self.corpus, self._allowed, remembered, asks)  # 3. drug
-        trace = Trace(intent=intent, decision=decision, resolution=resolution, reading=message.reading)
-        trace.reply = self._reply(query, trace)  # 4. the part and 5. the reply
-        if message.reading.second and trace.reply.sourced and resolution.mono is not None:
-            self._offer_second(trace.reply, message.reading.second, resolution.mono)
+        trace = Trace(intent=intent, decision=decision, resolution=Resolution(Outcome.UNKNOWN), reading=message.reading)
+
+        def attempt() -> Reply:
+            nonlocal trace  # the chat's drug is read again: its entry may have been indexed anew meanwhile
+            remembered = self._remembered(context, now)
+            resolution = resolve(message.drugs, self.corpus, self.corpus.served_ids(), remembered, asks)  # 3. drug
+            trace = Trace(intent=intent, decision=decision, resolution=resolution, reading=message.reading)
+            trace.reply = self._reply(query, trace)  # 4. the part and 5. the reply
+            if message.reading.second and trace.reply.sourced and resolution.mono is not None:
+                self._offer_second(trace.reply, message.reading.second, resolution.mono)
+            return trace.reply
+
+        reply = self._one_version(attempt, query, decision.topic or intent.topic)
+        if trace.reply is None:
+            trace.reply, trace.why = reply, "its monograph's file changed since it was indexed and is not read yet"
         return trace
 
     def _offer_second(self, reply: Reply, question: str, mono: MonographInfo) -> None:
@@ -199,6 +214,23 @@ class Engine:
             heading = heading if len(heading) <= SECOND_LABEL else heading[: SECOND_LABEL - 1].rstrip() + "…"
             label = self.lexicon.reply("second_question", part=heading)
             reply.options.insert(0, Option(label=label, drug_id=mono.id, part=second.part))
+
+    def _one_version(self, attempt: Callable[[], Reply], query: str, topic: str | None) -> Reply:
+        """`attempt()`, answered from one version of each monograph file: made again once when an entry was
+        indexed anew from its rewritten file meanwhile, "being updated" while a file is changing."""
+        try:
+            return attempt()
+        except MonographChanged as changed:
+            if not changed.renewed:
+                return self._updating(changed, query, topic)
+        try:
+            return attempt()
+        except MonographChanged as changed:
+            return self._updating(changed, query, topic)
+
+    def _updating(self, changed: MonographChanged, query: str, topic: str | None) -> Reply:
+        mono = self.corpus.get(changed.drug_id)
+        return self.replies.updating(query, topic, mono) if mono else self.replies.unknown(query, topic, [], [])
 
     def _reply(self, query: str, trace: Trace) -> Reply:
         intent, decision, resolution = trace.intent, trace.decision, trace.resolution

@@ -59,6 +59,9 @@ class Admin:
             lines += [f"• {escape(i.file)}: {escape(i.reason)}" for i in result.issues[:30]]
             if len(result.issues) > 30:
                 lines.append(f"… and {len(result.issues) - 30} more (see `python -m bot check`).")
+        if result.waiting:
+            lines.append(f"{len(result.waiting)} file(s) still being written, read once unchanged for a moment:")
+            lines += [f"• {escape(path)}" for path in result.waiting[:30]]
         text = "\n".join(lines)[:MESSAGE_LIMIT]
         await with_retry(lambda: message.reply_html(text), "sendMessage(reload report)")
 

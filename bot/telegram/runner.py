@@ -15,6 +15,7 @@ import logging
 import secrets
 import signal
 import sys
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,12 +27,12 @@ from telegram.ext import Application
 
 from bot.paths import cache_dir_from
 from bot.progress import ConsoleProgress
-from bot.service import EngineService, drug_counts
+from bot.service import EngineService, drug_counts, still_in
 from bot.settings import Settings, SettingsError, load_settings
 from bot.state import StateStore, open_state
 from bot.telegram.app import build_application
 from bot.telegram.redact import redact_token
-from intents import CorpusError, check_folders, load_engine
+from intents import CorpusError, check_folders, load_engine, stat_files
 
 log = logging.getLogger(__name__)
 
@@ -139,11 +140,15 @@ def _serve(settings: Settings, token: str, store: StateStore) -> int:
         return 2
     cache_dir = cache_dir_from(settings.cache_dir)
     try:
+        wait = still_in(stat_files(settings.seeds_dir)[0], settings.watch_settle)
+        if wait:  # there is no earlier version to serve meanwhile: let files being written be finished first
+            log.info("monograph files are being written: reading them in %.1f s", wait)
+            time.sleep(wait)
         engine = load_engine(settings.seeds_dir, progress=ConsoleProgress(), cache_dir=cache_dir, defer_units=True)
     except CorpusError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
-    service = EngineService(engine, settings.seeds_dir, cache_dir=cache_dir)
+    service = EngineService(engine, settings.seeds_dir, cache_dir=cache_dir, settle=settings.watch_settle)
     app = build_application(settings, service, store=store)
     served, banned = drug_counts(engine)
     where = ", ".join(map(str, settings.seeds_dir))

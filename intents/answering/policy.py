@@ -19,6 +19,7 @@ from intents.language.lexicon import Lexicon
 from intents.library.corpus import MonographInfo
 from intents.library.models import Line
 from intents.library.units import DrugUnits, Unit
+from intents.library.versions import MonographChanged
 from intents.understanding.matcher import Intent
 from intents.understanding.topic_decision import THRESHOLD, TopicDecision
 
@@ -219,7 +220,11 @@ class AnswerPolicy:
         for other in a.others:
             if other.is_banned:
                 continue  # a banned monograph is never served, not even for another drug's question
-            alt = choose(self.units(other), a.intent, "interactions", self.lexicon, names)
+            try:
+                other_units = self.units(other)
+            except MonographChanged:  # its file is changing: it answers nothing until it is read again
+                continue
+            alt = choose(other_units, a.intent, "interactions", self.lexicon, names)
             if alt and not any(n in alt.unmatched for n in names):
                 reply = self.replies.unit(a.query, other, alt.unit, "interactions")
                 return Answer(reply, "the other drug's monograph names this one")

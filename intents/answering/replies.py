@@ -27,8 +27,7 @@ class Replies:
         self.lexicon = lexicon
         self.names = names
         self.units = units
-        self.allowed = {m.id for m in corpus.served()}
-        self._example: str | None = None
+        self._example: tuple[int, str] | None = None  # (corpus revision, name)
 
     def unit(self, query: str, mono: MonographInfo, unit: Unit, topic: str | None) -> Reply:
         title = Line(role="title", text=f"{mono.title} — {PATH_SEP.join(unit.path)}")
@@ -130,7 +129,7 @@ class Replies:
         else:
             lines = [Line(role="text", text=self.lexicon.reply("unknown"))]
         words = [*words, *unknown_names]  # code-like names joined ("tdxd1") are compared whole too
-        suggested = [self.corpus.entries[i] for i in self.names.suggest(words, self.lexicon, self.allowed)]
+        suggested = [self.corpus.entries[i] for i in self.names.suggest(words, self.lexicon, self.corpus.served_ids())]
         if suggested:
             lines.append(Line(role="text", text=self.lexicon.reply("unknown_suggest")))
             lines += [Line(role="bullet", text=m.title) for m in suggested]
@@ -146,6 +145,11 @@ class Replies:
             kind=Kind.REFUSE,
             lines=[Line(role="text", text=self.lexicon.reply("refuse_banned", drug=mono.title))],
         )
+
+    def updating(self, query: str, topic: str | None, mono: MonographInfo) -> Reply:
+        """The drug's file changed since it was indexed and is not read yet: say so, with the drug to ask again."""
+        lines = [Line(role="text", text=self.lexicon.reply("updating", drug=mono.title))]
+        return self.drug_choice(query, Kind.UNKNOWN, topic, lines, [mono])
 
     def refuse_safety(self, query: str) -> Reply:
         return Reply(query=query, kind=Kind.REFUSE, lines=[Line(role="text", text=self.lexicon.reply("refuse_safety"))])
@@ -163,7 +167,8 @@ class Replies:
 
     def example_name(self) -> str | None:
         """A drug name to show in hints: the first served monograph's brand (or title)."""
-        if self._example is None:
+        revision = self.corpus.revision  # an entry indexed again may have been banned
+        if self._example is None or self._example[0] != revision:
             first = next((m for m in self.corpus.entries.values() if not m.is_banned), None)
-            self._example = (first.brands[0] if first.brands else first.title) if first else ""
-        return self._example or None
+            self._example = (revision, (first.brands[0] if first.brands else first.title) if first else "")
+        return self._example[1] or None

@@ -6,6 +6,7 @@ answer from, or why none (several fit, none known, banned, small talk, a safety 
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -38,7 +39,7 @@ class Resolution:
 def resolve(
     intent: Intent,
     corpus: Corpus,
-    allowed: set[str],
+    allowed: AbstractSet[str],
     remembered: MonographInfo | None,
     asks_something: bool,
 ) -> Resolution:

@@ -168,10 +168,25 @@ def open_regular_file(path: str | Path, max_bytes: int | None = None) -> Iterato
         yield handle, st.st_size
 
 
-def read_regular_file(path: str | Path, max_bytes: int) -> bytes:
+@dataclass(frozen=True, slots=True)
+class FileBytes:
+    """A file's bytes and the (size, mtime) of the version they are, taken on the open descriptor before the
+    read and compared after it: `steady` is False when the file changed while it was read (a writer mid-way),
+    so bytes from two versions are never taken for the one the stat names."""
+
+    data: bytes
+    size: int
+    mtime_ns: int
+    steady: bool
+
+
+def read_regular_file(path: str | Path, max_bytes: int) -> FileBytes:
     """The bytes of a regular file of at most `max_bytes` (one that grew past it while read is refused too)."""
     with open_regular_file(path, max_bytes) as (handle, _):
+        before = os.fstat(handle.fileno())
         data = handle.read(max_bytes + 1)
+        after = os.fstat(handle.fileno())
     if len(data) > max_bytes:
         raise FileRefused(f"file is too large (over {max_bytes:,} bytes; it grew while read)")
-    return data
+    steady = after.st_mtime_ns == before.st_mtime_ns and after.st_size == before.st_size == len(data)
+    return FileBytes(data, before.st_size, before.st_mtime_ns, steady)

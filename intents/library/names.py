@@ -15,6 +15,7 @@ when one of their words is near a word of a longer name, and a message has a bud
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from itertools import pairwise, permutations
 from typing import Protocol
@@ -354,7 +355,7 @@ class NameIndex:
                 found.update(ids)
         return tuple(sorted(found))
 
-    def suggest(self, words: list[str], lexicon: Lexicon, allowed: set[str], limit: int = 3) -> list[str]:
+    def suggest(self, words: list[str], lexicon: Lexicon, allowed: AbstractSet[str], limit: int = 3) -> list[str]:
         """Drug ids whose names are close to an unknown word of the message, for an `unknown` reply.
 
         Only names of about the word's length are compared, and only the first `MAX_SUGGEST_WORDS` words that

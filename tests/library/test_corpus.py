@@ -87,12 +87,12 @@ def test_parsing_falls_back_to_this_process_when_workers_cannot_start(monkeypatc
 
 
 def test_a_parser_bug_makes_the_file_bad_without_a_traceback(monkeypatch, messy_folder: Path, caplog):
-    import intents.library.corpus as corpus_module
+    import intents.library.versions as versions_module  # where a file's bytes are parsed
 
     def broken(text: str, source: str = "", warnings=None):
         raise RuntimeError("parser bug")
 
-    monkeypatch.setattr(corpus_module, "parse_monograph", broken)
+    monkeypatch.setattr(versions_module, "parse_monograph", broken)
     caplog.set_level(logging.INFO)
     corpus = load_corpus([messy_folder])
     assert "could not be parsed: RuntimeError: parser bug" in {i.reason for i in corpus.issues}

@@ -15,8 +15,9 @@ import intents.library.files
 from bot.cli import run_check
 from bot.service import EngineService
 from intents.assembly import load_engine
-from intents.library.corpus import CorpusError, load_corpus, read_monograph_file
+from intents.library.corpus import CorpusError, load_corpus
 from intents.library.parser import MonographError
+from intents.library.versions import read_monograph_file
 from tests.bot.test_cli import run
 
 
@@ -154,7 +155,7 @@ async def test_the_watcher_logs_an_unreadable_folder_once_and_keeps_serving(fold
 
 
 async def test_a_reload_that_fails_is_not_retried_until_the_folder_changes_again(folder: Path, caplog):
-    service = EngineService(load_engine([folder]), [folder])
+    service = EngineService(load_engine([folder]), [folder], settle=0)  # files are read as soon as they change
     caplog.set_level(logging.ERROR)
     watcher = asyncio.create_task(service.watch(0.02))
     (folder / "kadcyla.md").write_text("garbage", encoding="utf-8")
