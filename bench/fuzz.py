@@ -1,9 +1,10 @@
 """The long fuzz campaigns, run by hand: hostile messages, `ask --jsonl` lines, broken monograph files, damaged
-state and cache files, and a kill -9 mid-burst. Prints one table: tried, crashed, wrong, slowest.
+state and cache files, a kill -9 mid-burst, and a flood of chats at once. Prints one table: tried, crashed, wrong,
+slowest.
 
-    python -m bench.fuzz            # everything: about 4 minutes (more the first time: the 10,000-monograph
+    python -m bench.fuzz            # everything: about 8 minutes (more the first time: the 10,000-monograph
                                     # corpus and its index cache are made once, under bench/out/)
-    python -m bench.fuzz --quick    # about a minute: smaller counts, the 1,000-monograph corpus
+    python -m bench.fuzz --quick    # about two minutes: smaller counts, the 1,000-monograph corpus
     python -m bench.fuzz --only messages,jsonl
 
 Every campaign runs what it fuzzes in a subprocess with a time-out and a memory limit, so a hang, a crash or a
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from bench.fuzzing import files, jsonl, kill, messages, state
+from bench.fuzzing import files, flood, jsonl, kill, messages, state
 from bench.fuzzing.harness import OUT, Result
 
 CAMPAIGNS: dict[str, Callable[[bool, Path], Result]] = {
@@ -32,6 +33,7 @@ CAMPAIGNS: dict[str, Callable[[bool, Path], Result]] = {
     "files": files.campaign,
     "state": state.campaign,
     "kill": kill.campaign,
+    "flood": flood.campaign,
 }
 
 
