@@ -1,8 +1,8 @@
 """The long fuzz campaigns, run by hand: hostile messages, `ask --jsonl` lines, broken monograph files, damaged
-state and cache files, a kill -9 mid-burst, and monograph files rewritten while the bot serves them. Prints one
-table: tried, crashed, wrong, slowest.
+state and cache files, a kill -9 mid-burst, monograph files rewritten while the bot serves them, and a flood of
+chats at once. Prints one table: tried, crashed, wrong, slowest.
 
-    python -m bench.fuzz            # everything: about 6 minutes (more the first time: the 10,000-monograph
+    python -m bench.fuzz            # everything: about 9 minutes (more the first time: the 10,000-monograph
                                     # corpus and its index cache are made once, under bench/out/)
     python -m bench.fuzz --quick    # about two minutes: smaller counts, the 1,000-monograph corpus
     python -m bench.fuzz --only messages,jsonl
@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from bench.fuzzing import churn, files, jsonl, kill, messages, state
+from bench.fuzzing import churn, files, flood, jsonl, kill, messages, state
 from bench.fuzzing.harness import OUT, Result
 
 # a campaign gives one row of the table, or several (one per setting it runs with)
@@ -35,6 +35,7 @@ CAMPAIGNS: dict[str, Callable[[bool, Path], Result | list[Result]]] = {
     "state": state.campaign,
     "kill": kill.campaign,
     "churn": churn.campaign,
+    "flood": flood.campaign,
 }
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.cli import reply_for_console
-from intents import FAQ_LIST_KEY, LISTING_KEY, ChatContext, Engine, Option, Reply, default_cache_dir
+from intents import FAQ_LIST_KEY, LISTING_KEY, ChatContext, Engine, Option, Reply, default_cache_dir, isolate_bidi
 
 QUIT = ("/quit", "/exit", "quit", "exit")
 HISTORY_LENGTH = 1000
@@ -49,7 +49,7 @@ class Console:
         self.buttons = self.numbered(reply)
         text = reply_for_console(reply, self.lexicon)
         if self.buttons:
-            text += "\n\n" + "  ".join(f"[{n}] {o.label}" for n, o in self.buttons.items())
+            text += "\n\n" + "  ".join(f"[{n}] {isolate_bidi(o.label)}" for n, o in self.buttons.items())
         return text
 
     def drug_list(self) -> str:
@@ -57,7 +57,7 @@ class Console:
         drugs = self.engine.drugs()
         self.buttons = {n: Option(label=m.title, drug_id=m.id, part=LISTING_KEY) for n, m in enumerate(drugs, 1)}
         lines = [self.lexicon.reply("console_drugs", count=f"{len(drugs):,}")]
-        lines += [f"[{n}] {o.label}" for n, o in self.buttons.items()]
+        lines += [f"[{n}] {isolate_bidi(o.label)}" for n, o in self.buttons.items()]
         return "\n".join(lines)
 
     def handle(self, text: str) -> str:

@@ -19,6 +19,7 @@ from intents.answering.plain import BULLETS, line_text, opens_block, plain_text
 from intents.answering.render import human_date, source_note, with_source
 from intents.answering.replies import FAQ_LIST_KEY, LISTING_KEY
 from intents.assembly import check_folders, complete_units, load_engine, never_slow, require_monographs
+from intents.common.bidi import isolate_bidi
 from intents.common.text import fold
 from intents.engine import Engine, Trace
 from intents.explain import format_trace
@@ -57,6 +58,7 @@ __all__ = [
     "fold",
     "format_trace",
     "human_date",
+    "isolate_bidi",
     "line_text",
     "load_corpus",
     "load_engine",

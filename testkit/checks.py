@@ -1,5 +1,6 @@
 """What a reply must never be, for the fuzz tests and `python -m bench.fuzz`: invalid UTF-8, markup Telegram
-rejects, a message over Telegram's limit, or text of a banned monograph."""
+rejects, a message over Telegram's limit, text of a banned monograph, or a line that leaves a right-to-left
+control open."""
 
 from __future__ import annotations
 
@@ -65,6 +66,54 @@ def banned_texts(corpus: Corpus, ids: Iterable[str] | None = None) -> set[str]:
     return _more_than_names(banned - served, names)
 
 
+_EMBEDDINGS = {"\u202a": 0, "\u202d": 0, "\u202b": 1, "\u202e": 1}  # LRE, LRO: next even level; RLE, RLO: odd
+_ISOLATES = {"\u2066": 0, "\u2068": 0, "\u2067": 1}  # LRI, FSI (taken as left-to-right), RLI
+_PDF, _PDI = "\u202c", "\u2069"
+_MAX_LEVEL = 125
+
+
+def open_bidi(text: str) -> int:
+    """How many embeddings, overrides and isolates `text` leaves open at its end, by the explicit rules of the
+    Unicode bidi algorithm (UAX #9, X1-X8, with its depth limit and overflow counts) — except that a line break
+    is not taken to close them, so a renderer that carries them over lines is covered too. Zero means whatever
+    follows `text` is laid out as if it were not there."""
+    stack = [(0, False)]  # (level, is an isolate)
+    overflow_isolates = overflow_embeddings = valid_isolates = 0
+    for char in text:
+        if char in _EMBEDDINGS or char in _ISOLATES:
+            isolate = char in _ISOLATES
+            odd = (_ISOLATES if isolate else _EMBEDDINGS)[char]
+            level = stack[-1][0] + 1
+            level += (level % 2) != odd
+            if level <= _MAX_LEVEL and not overflow_isolates and not overflow_embeddings:
+                stack.append((level, isolate))
+                valid_isolates += isolate
+            elif isolate:
+                overflow_isolates += 1
+            elif not overflow_isolates:
+                overflow_embeddings += 1
+        elif char == _PDI:
+            if overflow_isolates:
+                overflow_isolates -= 1
+            elif valid_isolates:
+                overflow_embeddings = 0
+                while not stack[-1][1]:
+                    stack.pop()
+                stack.pop()
+                valid_isolates -= 1
+        elif char == _PDF and not overflow_isolates:
+            if overflow_embeddings:
+                overflow_embeddings -= 1
+            elif not stack[-1][1] and len(stack) > 1:
+                stack.pop()
+    return len(stack) - 1 + overflow_isolates + overflow_embeddings
+
+
+def open_bidi_lines(text: str) -> list[str]:
+    """The lines of `text` that leave a bidi control open for the text after them."""
+    return [line for line in text.split("\n") if open_bidi(line)]
+
+
 def reply_problem(reply: Reply, corpus: Corpus, forbidden: set[str]) -> str | None:
     """Why a user must not see this reply, or None: it is valid UTF-8, valid Telegram HTML under the length
     limit, and neither answers from a banned monograph nor holds any of its text."""
@@ -86,4 +135,7 @@ def reply_problem(reply: Reply, corpus: Corpus, forbidden: set[str]) -> str | No
             return f"Telegram would reject the HTML: {exc.description}"
         if utf16_len(visible) > 4096:
             return f"a message of {utf16_len(visible)} UTF-16 units (Telegram's limit is 4,096)"
+        left_open = open_bidi_lines(visible)
+        if left_open:
+            return f"a line leaves a right-to-left control open for the text after it: {left_open[0][:80]!r}"
     return None

@@ -301,11 +301,13 @@ class FakeBotApi:
             message["entities"] = entities
         return message
 
-    def push_callback(self, data: str, message: dict[str, Any], user_id: int = 42) -> None:
+    def push_callback(self, data: str, message: dict[str, Any], user_id: int = 42) -> str:
+        """Queue a press of a button with `data` under `message`; the callback query's id."""
+        query_id = str(next(self._message_ids))
         self.push(
             {
                 "callback_query": {
-                    "id": str(next(self._message_ids)),
+                    "id": query_id,
                     "from": self.user(user_id),
                     "chat_instance": "ci-1",
                     "data": data,
@@ -313,6 +315,7 @@ class FakeBotApi:
                 }
             }
         )
+        return query_id
 
     def push_inline(self, query: str, user_id: int = 42) -> str:
         query_id = f"iq{next(self._message_ids)}"

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 import shutil
 import tempfile
+import tomllib
 from collections.abc import AsyncIterator
+from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -32,6 +35,44 @@ _CACHE_HOME = tempfile.mkdtemp(prefix="drugbot-test-cache-")
 os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
 os.environ.pop("DRUGBOT_CACHE_DIR", None)
 atexit.register(shutil.rmtree, _CACHE_HOME, ignore_errors=True)
+
+
+def declared_dependencies() -> list[str]:
+    """The requirements `pip install -e ".[test]"` installs: pyproject.toml's dependencies and its test extra."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    return [*project["dependencies"], *project["optional-dependencies"]["test"]]
+
+
+def requirement_name(requirement: str) -> str:
+    """`python-telegram-bot[rate-limiter,webhooks]>=22,<23` -> `python-telegram-bot`."""
+    match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", requirement)
+    assert match, requirement
+    return match.group(0)
+
+
+def installed_versions() -> dict[str, str | None]:
+    """Each declared dependency and the version installed here (None: missing), as a fresh install resolves them."""
+    found: dict[str, str | None] = {}
+    for requirement in declared_dependencies():
+        name = requirement_name(requirement)
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    """The versions the tests run against, in every run's header (CI logs show what a fresh install resolved)."""
+    shown = [f"{name} {version or 'MISSING'}" for name, version in installed_versions().items()]
+    return ["drugbot dependencies: " + ", ".join(shown)]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config) -> None:
+    """`pytest -q` prints no header: the versions then close the run instead."""
+    if config.get_verbosity() < 0:
+        for line in pytest_report_header(config):
+            terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")

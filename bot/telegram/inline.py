@@ -17,7 +17,7 @@ from bot.telegram.deeplink import start_link, start_payload
 from bot.telegram.render import MESSAGE_LIMIT, escape, plain_preview, to_html_messages
 from bot.telegram.sending import Responder, with_retry
 from bot.telegram.texts import bot_text
-from intents import FAQ_LIST_KEY, PATH_SEP, ChatContext, Kind, Reply, Trace, source_note
+from intents import FAQ_LIST_KEY, PATH_SEP, ChatContext, Kind, Reply, Trace, isolate_bidi, source_note
 
 INLINE_CACHE_SECONDS = 300
 INLINE_MAX_RESULTS = 12
@@ -91,17 +91,24 @@ class Inline:
             note = source_note(reply, engine.lexicon)
             source = f"\n\n<i>{escape(note.text)}</i>" if note else ""
             body = chunks[0] + (more if len(chunks) > 1 else "") + source
-            title = PATH_SEP.join(reply.section) if reply.section else (reply.drug or "drugbot")
+            title = article_title(reply)
             payload = start_payload(query if reply is direct else None, reply) if username else None
             private = bot_text("inline_private")
             button = InlineKeyboardButton(private, url=start_link(username, payload or ""))
             articles.append(
                 InlineQueryResultArticle(
                     id=key,
-                    title=f"{reply.drug}: {title}"[:120] if reply.drug else title[:120],
+                    title=title,
                     description=plain_preview(reply),
                     input_message_content=InputTextMessageContent(body, parse_mode=ParseMode.HTML),
                     reply_markup=InlineKeyboardMarkup([[button]]) if payload else None,
                 )
             )
         return articles, trace
+
+
+def article_title(reply: Reply, size: int = 120) -> str:
+    """The article's title, "Drug: Section › Subsection", each name in its own run, cut to `size` characters."""
+    drug = isolate_bidi(reply.drug) if reply.drug else ""
+    path = PATH_SEP.join(isolate_bidi(heading) for heading in reply.section) if reply.section else drug or "drugbot"
+    return isolate_bidi((f"{drug}: {path}" if drug else path)[:size])

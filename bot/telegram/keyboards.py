@@ -20,7 +20,7 @@ from typing import Any, Literal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.telegram.render import escape
-from intents import FAQ_LIST_KEY, LISTING_KEY, Kind, Lexicon, MonographInfo, Option, Reply, human_date
+from intents import FAQ_LIST_KEY, LISTING_KEY, Kind, Lexicon, MonographInfo, Option, Reply, human_date, isolate_bidi
 
 MAX_DATA_BYTES = 64
 BUTTON_TEXT = 40
@@ -31,7 +31,8 @@ LIST_PARTS = (LISTING_KEY, FAQ_LIST_KEY)
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= BUTTON_TEXT else text[: BUTTON_TEXT - 1] + "…"
+    """A button's text: cut to fit, and in its own run (see `isolate_bidi`), as every monograph text shown."""
+    return isolate_bidi(text) if len(text) <= BUTTON_TEXT else isolate_bidi(text[: BUTTON_TEXT - 1]) + "…"
 
 
 def option_data(option: Option) -> str:

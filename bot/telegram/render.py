@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from intents import BULLETS, Line, Reply, opens_block
+from intents import BULLETS, Line, Reply, isolate_bidi, opens_block
 
 # Telegram allows 4096 UTF-16 code units of text after entity parsing (an emoji such as 💊 counts two); every
 # length here is measured that way, on the HTML, which is never shorter than the text Telegram counts.
@@ -30,27 +30,37 @@ def fit(text: str, units: int) -> int:
     return end
 
 
+def _isolated_window(text: str, room: int) -> str:
+    """The longest start of `text` that fits in `room` units once isolated (each isolate it leaves open costs a
+    closer: a piece of a line must not leave a right-to-left control open for the next)."""
+    window = text[: fit(text, room)]
+    while (excess := utf16_len(isolate_bidi(window)) - room) > 0:
+        window = window[: len(window) - max(excess, len(window) // 8)]
+    return window
+
+
 def _pieces(text: str, room: int) -> list[str]:
-    """Split a long plain text at sentence ends, else at spaces, else hard, into pieces of at most `room` units."""
+    """Split a long plain text at sentence ends, else at spaces, else hard, into pieces of at most `room` units,
+    each isolated (see `isolate_bidi`)."""
     pieces: list[str] = []
     rest = text
-    while utf16_len(rest) > room:
-        window = rest[: fit(rest, room)]
+    while utf16_len(isolate_bidi(rest)) > room:
+        window = _isolated_window(rest, room)
         cut = max((m.end() for m in _SENTENCE_END.finditer(window)), default=0)
         if cut < len(window) // 3:
             cut = window.rfind(" ") + 1
         if cut <= 0:
             cut = len(window)
-        pieces.append(rest[:cut].rstrip())
+        pieces.append(isolate_bidi(rest[:cut].rstrip()))
         rest = rest[cut:].lstrip()
-    pieces.append(rest)
+    pieces.append(isolate_bidi(rest))
     return [p for p in pieces if p]
 
 
 def _line_html(line: Line, limit: int) -> list[str]:
     """One reply line as one or more HTML lines, each well-formed and under `limit` UTF-16 code units."""
     text = line.text
-    label = f"<b>{escape(line.label)}:</b> " if line.label else ""
+    label = f"<b>{escape(isolate_bidi(line.label))}:</b> " if line.label else ""
     if utf16_len(label) > limit // 4:  # a label too long to lead every piece is read as part of the text
         text, label = f"{line.label}: {text}", ""
     if line.role == "bullet":
@@ -101,7 +111,7 @@ def to_html_messages(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
 
 
 def plain_preview(reply: Reply, size: int = 120) -> str:
-    """A short plain description (inline results): the first body line of the reply."""
-    body = [ln.text for ln in reply.lines if ln.role in ("text", "bullet", "question")]
+    """A short plain description (inline results): the first body lines of the reply, each in its own run."""
+    body = [isolate_bidi(ln.text) for ln in reply.lines if ln.role in ("text", "bullet", "question")]
     text = " ".join(body)[:size]
-    return text if len(text) < size else text[: size - 1] + "…"
+    return isolate_bidi(text if len(text) < size else text[: size - 1]) + ("…" if len(text) >= size else "")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from intents import isolate_bidi
+
 TEXTS_FILE = Path(__file__).resolve().parent / "texts.yaml"
 
 
@@ -17,6 +19,9 @@ def _texts() -> dict[str, str]:
 
 
 def bot_text(key: str, **values: str) -> str:
-    """The text under `key`, with `values` filled in; a missing key is a KeyError at the first use, in tests."""
+    """The text under `key`, with `values` filled in, each isolated in its own run (a drug's name may hold a
+    right-to-left control); a missing key is a KeyError at the first use, in tests."""
     template = _texts()[key]
-    return template.format(**values) if values else template
+    if not values:
+        return template
+    return template.format(**{name: isolate_bidi(value) for name, value in values.items()})

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from intents.common.bidi import isolate_bidi
 from intents.library.models import Line
 
 BULLETS = ("•", "–", "·", "·")
 
 
 def line_text(line: Line) -> str:
-    """A line's words as a person reads them: a labelled bullet shows its label before its text."""
+    """A line's words as a person reads them: a labelled bullet shows its label before its text. Label and text
+    are each a run of the monograph's, isolated so that a right-to-left control in one stops at its end."""
+    text = isolate_bidi(line.text)
     if line.label:
-        return f"{line.label}: {line.text}" if line.text else f"{line.label}:"
-    return line.text
+        label = isolate_bidi(line.label)
+        return f"{label}: {text}" if text else f"{label}:"
+    return text
 
 
 def opens_block(line: Line, previous: Line | None) -> bool:

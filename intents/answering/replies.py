@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from intents.answering.models import Kind, Option, Reply
+from intents.common.bidi import isolate_bidi
 from intents.common.text import fold
 from intents.language.lexicon import Lexicon
 from intents.library.corpus import Corpus, MonographInfo
@@ -30,7 +31,8 @@ class Replies:
         self._example: tuple[int, str] | None = None  # (corpus revision, name)
 
     def unit(self, query: str, mono: MonographInfo, unit: Unit, topic: str | None) -> Reply:
-        title = Line(role="title", text=f"{mono.title} — {PATH_SEP.join(unit.path)}")
+        path = PATH_SEP.join(isolate_bidi(heading) for heading in unit.path)
+        title = Line(role="title", text=f"{isolate_bidi(mono.title)} — {path}")
         return Reply.model_construct(  # every field is made here with its type; validating costs per answer
             query=query,
             drug=mono.title,
@@ -73,7 +75,7 @@ class Replies:
     def faq_list(self, query: str, mono: MonographInfo) -> Reply:
         drug = self.units(mono)
         faqs = drug.faq_pairs()
-        lines = [Line(role="title", text=f"{mono.title} — {self.lexicon.reply('listing_faq')}")]
+        lines = [Line(role="title", text=f"{isolate_bidi(mono.title)} — {self.lexicon.reply('listing_faq')}")]
         lines += [Line(role="bullet", text=u.label) for u in faqs]
         options = [Option(label=u.label, drug_id=mono.id, part=u.key) for u in faqs]
         return self._drug_listing(query, mono, lines, options, FAQ_LIST_KEY)
@@ -100,7 +102,7 @@ class Replies:
             # one drug fits a part of its name ("trastuzumab"): say what we have and offer it, not a list of one
             mono = monos[0]
             brand = next((b for b in mono.brands if fold(b) != fold(said)), None)
-            have = f"{mono.title} ({brand})" if brand else mono.title
+            have = f"{isolate_bidi(mono.title)} ({isolate_bidi(brand)})" if brand else mono.title
             lines = [Line(role="text", text=self.lexicon.reply("clarify_one", drug=have, name=said))]
             return self.drug_choice(query, Kind.CLARIFY, topic, lines, monos)
         lines = [Line(role="text", text=self.lexicon.reply("clarify"))]
@@ -161,7 +163,7 @@ class Replies:
             if group == "help" and example:
                 examples = self.lexicon.replies.get("help_examples")
                 examples = examples if isinstance(examples, list) else []
-                lines += [Line(role="bullet", text=str(e).format(drug=example)) for e in examples]
+                lines += [Line(role="bullet", text=str(e).format(drug=isolate_bidi(example))) for e in examples]
             lines.append(Line(role="note", text=self.lexicon.reply("disclaimer")))
         return Reply(query=query, kind=Kind.SMALLTALK, lines=lines)
 

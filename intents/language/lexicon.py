@@ -16,6 +16,7 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from intents.common.bidi import isolate_bidi
 from intents.common.text import fold
 from intents.language.classifier import MODEL_FILE, TopicModel
 from intents.language.drug_dictionary import DICTIONARY_FILE, DrugDictionary, load_drug_dictionary
@@ -194,8 +195,11 @@ class Lexicon:
         return self.drug_names.finishing_words(is_start)
 
     def reply(self, key: str, **values: str) -> str:
+        """The bot's sentence `key`, each value (a drug's title, the user's words) isolated in its own run."""
         template = self.replies.get(key, "")
-        return str(template).format(**values) if values else str(template)
+        if not values:
+            return str(template)
+        return str(template).format(**{name: isolate_bidi(value) for name, value in values.items()})
 
 
 def _words_file(path: Path) -> frozenset[str]:

@@ -90,8 +90,25 @@ class FrontMatter(BaseModel):
 KNOWN_KEYS = frozenset(FrontMatter.model_fields)
 
 
+class NotADate(str):
+    """An unquoted scalar YAML reads as a timestamp but that is no real date (`2025-02-30`), kept as its text.
+
+    PyYAML's resolver raises `ValueError` on it, which would make the whole file bad; a wrong date is an editor's
+    slip like any other unreadable date, so the file is served and `_check_keys` warns, naming the key.
+    """
+
+    __slots__ = ()
+
+
 class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe YAML that refuses a key given twice in one mapping instead of keeping the last."""
+    """Safe YAML that refuses a key given twice in one mapping instead of keeping the last, and reads an impossible
+    date as `NotADate` text."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):  # month 13, 30 February, hour 25, a UTC offset of a day or more
+            return NotADate(self.construct_scalar(node))
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping = super().construct_mapping(node, deep=deep)
@@ -107,6 +124,9 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                     )
                 first[key] = line
         return mapping
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
 
 
 class StrictYAMLHandler(YAMLHandler):
@@ -191,8 +211,23 @@ def looks_like_ban_key(key: object) -> bool:
     return "ban" in squashed or OSA.distance(squashed, "isbanned") <= 2
 
 
+_Path = tuple[Any, str] | None  # (parent path, key or "[i]"): shared, so a wide or deep front matter costs no strings
+MAX_DATE_WARNINGS = 5  # impossible dates named one by one; more are counted in one line
+
+
+def _path_text(path: _Path) -> str:
+    parts: list[str] = []
+    while path is not None:
+        path, part = path
+        parts.append(part)
+    return "".join(reversed(parts)).lstrip(".")
+
+
 def _check_keys(meta: dict[Any, Any], warnings: list[str]) -> None:
-    """Refuse ban-like keys that are not the top-level `is_banned`; warn about other unknown keys."""
+    """Refuse ban-like keys that are not the top-level `is_banned`; warn about other unknown keys and impossible dates.
+
+    A `lastModified` that is no date gets its own warning where dates are read (`corpus.parse_file`), so not here.
+    """
     for key in meta:
         if key == BAN_KEY:
             continue
@@ -200,21 +235,31 @@ def _check_keys(meta: dict[Any, Any], warnings: list[str]) -> None:
             raise FrontMatterError(f"front matter key '{key}' looks like a misspelt '{BAN_KEY}': spell it {BAN_KEY}")
         if key not in KNOWN_KEYS:
             warnings.append(f"unknown front matter key '{key}' is ignored")
-    # nested values, walked without recursion and each container once (YAML aliases can share and loop)
+    # nested values, walked in order without recursion and each container once (YAML aliases can share and loop)
     seen: set[int] = set()
-    stack: list[tuple[str, Any]] = [(str(key), value) for key, value in meta.items()]
+    dates = 0
+    stack: list[tuple[_Path, Any]] = [((None, f".{key}"[:41]), value) for key, value in reversed(meta.items())]
     while stack:
-        top, value = stack.pop()
+        path, value = stack.pop()
+        if isinstance(value, NotADate):
+            if path != (None, ".lastModified"):
+                dates += 1
+                if dates <= MAX_DATE_WARNINGS:
+                    where = _path_text(path)
+                    warnings.append(f"front matter key '{where}': '{value[:40]}' is not a real date (read as text)")
+            continue
         if not isinstance(value, dict | list) or id(value) in seen:
             continue
         seen.add(id(value))
         if isinstance(value, dict):
             for key in value:
                 if key == BAN_KEY or looks_like_ban_key(key):
-                    raise FrontMatterError(f"'{key}' under '{top}': {BAN_KEY} must be a top-level key")
-            stack.extend((top, v) for v in value.values())
+                    raise FrontMatterError(f"'{key}' under '{_path_text(path)}': {BAN_KEY} must be a top-level key")
+            stack.extend(((path, f".{key}"[:41]), v) for key, v in reversed(value.items()))
         else:
-            stack.extend((top, v) for v in value)
+            stack.extend(((path, f"[{i}]"), v) for i, v in reversed(list(enumerate(value))))
+    if dates > MAX_DATE_WARNINGS:
+        warnings.append(f"{dates - MAX_DATE_WARNINGS:,} more impossible date(s) in the front matter (read as text)")
 
 
 def _check_names(meta: FrontMatter, warnings: list[str]) -> FrontMatter:

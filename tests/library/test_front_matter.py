@@ -126,3 +126,36 @@ def test_check_names_bad_ban_keys_and_warns_about_unknown_keys(strict_folder: Pa
     assert f"WARN {strict_folder / 'served.md'}: unknown front matter key 'reviewer' is ignored" in out
     assert f"WARN {strict_folder / 'long-alias.md'}: alias 'zzzz" in out
     assert "2 monograph(s) loaded (0 banned, never served), 2 bad file(s), 2 warning(s)" in out
+
+
+@pytest.mark.parametrize(
+    ("front", "key", "text"),
+    [
+        ("reviewed: 2025-02-30", "reviewed", "2025-02-30"),
+        ("history:\n  - reviewed: 2025-13-45", "history[0].reviewed", "2025-13-45"),
+        ("checked: 2025-01-01 25:61:00", "checked", "2025-01-01 25:61:00"),
+    ],
+)
+def test_an_impossible_date_under_any_key_is_a_warning_naming_the_key(front, key, text):
+    warnings: list[str] = []
+    mono = parse_monograph(monograph(front), warnings=warnings)
+    assert mono.title == "Fictomab"
+    assert f"front matter key '{key}': '{text}' is not a real date (read as text)" in warnings
+
+
+def test_an_impossible_last_modified_is_served_undated_with_one_warning(tmp_path: Path):
+    (tmp_path / "odd.md").write_text(monograph("lastModified: 2025-13-45"), encoding="utf-8")
+    printed = io.StringIO()
+    assert run_check([tmp_path], out=printed) == 0
+    warns = [line for line in printed.getvalue().splitlines() if line.startswith("WARN")]
+    assert warns == [f"WARN {tmp_path / 'odd.md'}: lastModified '2025-13-45' is not a date: answers will show none"]
+    (entry,) = load_corpus([tmp_path]).entries.values()
+    assert (entry.title, entry.updated) == ("Fictomab", None)
+
+
+def test_an_impossible_date_leaves_every_ban_rule_in_force():
+    with pytest.raises(MonographError, match="looks like a misspelt 'is_banned'"):
+        parse_monograph(monograph("reviewed: 2025-02-30\nisBanned: true"))
+    with pytest.raises(MonographError, match="must be a top-level key"):
+        parse_monograph(monograph("meta:\n  reviewed: 2025-02-30\n  is_banned: true"))
+    assert parse_monograph(monograph("reviewed: 2025-02-30\nis_banned: true")).is_banned is True
