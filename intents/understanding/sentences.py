@@ -213,11 +213,6 @@ def read_message(text: str, lexicon: Lexicon) -> Reading:
     first = asking[0]
     reading.asking, reading.cut = [first], True
     reading.pronoun = points_back(list(sentences[first].words), rules)
-    before = first - 1
-    story_before = before >= 0 and not (sentences[before].aside or sentences[before].asks or sentences[before].passing)
-    if reading.pronoun and story_before:
-        # "letrozole joint pain so bad!! does it ever go away??": what "it" is, is said just before
-        reading.asking = [before, first]
     reading.question = " ".join(sentences[i].text for i in reading.asking)
     if sum(len(s.words) for s in sentences if not s.aside) < rules.story_words:
         # a short message is one thought: read whole, without its greeting and thanks
