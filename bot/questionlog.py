@@ -68,6 +68,7 @@ class _Typing:
     """The last inline query of one person, kept until it settles: its day's count and its row, if any."""
 
     at: float
+    update_id: int  # keystrokes are numbered in the order typed, whatever order they are answered in
     text: str
     day: tuple[str, str]  # day, chat kind
     kind: Kind  # of the reply
@@ -251,18 +252,23 @@ class QuestionLog:
 
     def inline(self, update_id: int, who: Asker, text: str, trace: Trace) -> None:
         """An inline query (one per keystroke): kept as the person's last one until it settles; the one before
-        settles now when this one is not a continuation of it (another question)."""
+        settles now when this one is not a continuation of it (another question). The last is the last typed
+        (the highest update id): an earlier keystroke answered after it is dropped."""
         reply = trace.reply
         if not self.recording or reply is None or not text.strip():
             return
         now = time.time()
         key = self.asker_key(who)
+        kept = self._typing.get(key)
+        typing_on = kept is not None and (text.startswith(kept.text) or kept.text.startswith(text))
+        if typing_on and kept is not None and kept.update_id > update_id:
+            return  # an earlier keystroke of the same question, answered late (queries are answered concurrently)
         before = self._typing.pop(key, None)
-        if before is not None and not (text.startswith(before.text) or before.text.startswith(text)):
+        if before is not None and not typing_on:
             before.settle(self, self._rows(update_id))
         kind = outcome(trace)
         row = self._row(now, who, text, trace, kind, None) if kind is not None else None
-        self._typing[key] = _Typing(now, text, (self._today(now), who.kind), reply.kind, row)
+        self._typing[key] = _Typing(now, update_id, text, (self._today(now), who.kind), reply.kind, row)
         while len(self._typing) > MAX_TYPING:
             self._typing.popitem(last=False)[1].settle(self, self._rows(update_id))
 

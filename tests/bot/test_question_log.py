@@ -166,6 +166,18 @@ def test_inline_queries_are_kept_once_the_typing_settles(store, fiction_engine, 
     assert sum(d[2] for d in days(store) if d[1] == "inline") == 2  # two inline questions, not six keystrokes
 
 
+def test_a_keystroke_answered_late_does_not_replace_the_query_typed_after_it(store, fiction_engine):
+    """Inline queries are answered concurrently: "kadcyla wor" may finish after "kadcyla worth it?"."""
+    log = QuestionLog.attach(store)
+    for update_id, text in ((2, "kadcyla worth it?"), (1, "kadcyla wor")):
+        trace, _ = fiction_engine.respond_traced(text)
+        log.inline(update_id, TYPING, text, trace)
+        store.answered(update_id, also=log.take(update_id))
+    log.settle_all()
+    assert rows(store, "kind, chat_kind, text") == [("question", "inline", "kadcyla worth it?")]
+    assert sum(d[2] for d in days(store) if d[1] == "inline") == 1
+
+
 def test_a_log_table_of_another_shape_turns_the_log_off(store, caplog):
     store.execute([("CREATE TABLE question_log (id INTEGER PRIMARY KEY, something TEXT)", ())], "test")
     with caplog.at_level(logging.ERROR):
