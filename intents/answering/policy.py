@@ -137,11 +137,11 @@ class AnswerPolicy:
         if not asked and not intent.facets:
             return None
         extra_stems = [stem(w) for w in intent.extra]
+        said = [intent.facet_words.get(f, f[1]) for f in intent.facets]
         complete: list[tuple[float, int, Unit]] = []
         for unit in a.drug.units:
             unit.ensure()
             score, matched = score_unit(unit, intent, self.lexicon, extra_stems, other_names)
-            said = [intent.facet_words.get(f, f[1]) for f in intent.facets]
             wanted = [w for w in [*said, *intent.extra, *other_names] if w not in matched]
             if score > 0 and not unmentioned(intent, wanted, [], self.lexicon):
                 complete.append((score, label_words(unit, intent, self.lexicon), unit))
