@@ -19,6 +19,7 @@ from rapidfuzz.distance import Levenshtein
 from intents.common.text import fold
 from intents.language.classifier import MODEL_FILE, TopicModel
 from intents.language.frames import FrameBook, load_frames
+from intents.language.ngram_model import NGRAM_MODEL_FILE, NgramModel
 
 VOCABULARY_DIR = Path(__file__).resolve().parent / "vocabulary"
 
@@ -71,6 +72,7 @@ class Lexicon:
     replies: dict[str, object]
     frames: FrameBook
     model: TopicModel | None = None  # the trained topic classifier; None before the first training
+    ngram_model: NgramModel | None = None  # the second classifier, averaged with the first when trained
     populations: frozenset[str] = frozenset()  # facets naming groups of patients (children, renal...)
     population_words: frozenset[str] = frozenset()  # words that only complete a group's name ("problems")
     dose_units: frozenset[str] = frozenset()  # "mg", "ml", "puffs": what a strength is written in
@@ -151,7 +153,9 @@ def _key(phrase: str) -> tuple[str, ...]:
     return tuple(fold(str(phrase)).split())
 
 
-def load_lexicon(data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE) -> Lexicon:
+def load_lexicon(
+    data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE, ngram_model_file: Path = NGRAM_MODEL_FILE
+) -> Lexicon:
     """Read the data files. A malformed file raises with its name, at start-up, not at question time."""
     try:
         topic_data = yaml.safe_load((data_dir / "topics.yaml").read_text(encoding="utf-8"))
@@ -207,9 +211,10 @@ def load_lexicon(data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE)
     dose_units = _words_file(data_dir / "dose_units.txt")
     frames = load_frames(data_dir / "frames.yaml", dose_units)
     model = TopicModel.load(model_file) if model_file.exists() else None
+    ngram_model = NgramModel.load(ngram_model_file) if ngram_model_file.exists() else None
 
     digest = hashlib.sha256()
-    for path in [*sorted(data_dir.glob("*")), model_file]:
+    for path in [*sorted(data_dir.glob("*")), model_file, ngram_model_file]:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return Lexicon(
@@ -232,6 +237,7 @@ def load_lexicon(data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE)
         heading_keys=heading_keys,
         frames=frames,
         model=model,
+        ngram_model=ngram_model,
         populations=frozenset(str(p) for p in topic_data.get("populations") or ()),
         population_words=frozenset(fold(str(w)) for w in topic_data.get("population_words") or ()),
     )
