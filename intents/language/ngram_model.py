@@ -107,11 +107,14 @@ class NgramBlock:
             raise ValueError(f"unknown analyzer {analyzer!r}")
         low, high = (int(n) for n in data["ngram_range"])
         terms: dict[str, tuple[float, array[float]]] = {}
+        zeros = [0.0] * classes
         for term, (idf, *flat) in data["terms"].items():
-            row = array("d", bytes(8 * classes))
-            for index, weight in zip(flat[::2], flat[1::2], strict=True):
-                row[int(index)] = float(idf) * float(weight)
-            terms[term] = (float(idf) * float(idf), row)
+            idf = float(idf)
+            row = zeros.copy()
+            pairs = iter(flat)
+            for index, weight in zip(pairs, pairs, strict=True):  # a bad index or weight raises: a damaged file
+                row[index] = idf * weight
+            terms[term] = (idf * idf, array("d", row))
         return cls(analyzer, (low, high), bool(data["sublinear_tf"]), terms)
 
 
