@@ -1,4 +1,4 @@
-"""Deciding the topic: frames and the classifier over a read message, and whether the answer is sure enough.
+"""Deciding the topic: frames and the classifiers over a read message, and whether the answer is sure enough.
 
 The policy prefers asking to guessing: a topic is *decided* only when its probability reaches the threshold;
 otherwise the close topics are offered as buttons ("Which part of X do you mean?").
