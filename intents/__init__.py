@@ -3,9 +3,9 @@
 Its stages are one package each, every package importing only those below it (a test checks it):
 
 - `common`: text folding and stemming, shared by every stage;
-- `language`: the editable vocabulary (`language/vocabulary/`), question frames, the topic classifier and its
-  generated weights (`language/model/`), the labelled questions it is trained on (`language/questions/`) and
-  long labelled messages not yet trained on (`language/messages/`);
+- `language`: the editable vocabulary (`language/vocabulary/`), question frames, the two topic classifiers and
+  their generated weights (`language/model/`), and the labelled questions (`language/questions/`) and long
+  messages (`language/messages/`) they are trained on;
 - `library`: monograph files found, read, validated and cut into parts; the corpus, the name index, the cache;
 - `understanding`: reading a message: the drugs it names, its words, frames and topic;
 - `answering`: the drug resolved with the chat's context, the part chosen, the reply built.

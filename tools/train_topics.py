@@ -1,4 +1,4 @@
-"""Train the topic classifier on the train split of the question corpus; write `intents/language/model/`.
+"""Train both topic classifiers on the train split of the question corpus; write `intents/language/model/`.
 
     python -m pip install -e ".[train]"
     python -m tools.train_topics            # deterministic: same questions and data files, same weights
@@ -9,8 +9,11 @@ reviewed every line (`"reviewed": true`): each becomes a batch of the corpus, `u
 corpus's own fields, and lies in the split its name hashes to, as every batch does.
 
 Each question is read by the real matcher against monographs of the drugs the corpus asks about, so the
-features are the ones the bot computes at question time. A question labelled with two acceptable topics counts
-half for each; a question only about an uncovered subject is a class of its own ("nc:price").
+features and masked words are the ones the bot computes at question time (of a long message, its asking
+sentence). A question labelled with two acceptable topics counts half for each; a question only about an
+uncovered subject is a class of its own ("nc:price"). The first model (`topic_model.json`) is a logistic
+regression over the hand-made features; the second (`ngram_model.json`, `tools/train_ngrams.py`) a linear model
+over TF-IDF n-grams of the masked words.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from intents.language.classifier import (
     training_fingerprint,
 )
 from intents.language.lexicon import VOCABULARY_DIR, Lexicon, load_lexicon
+from intents.language.ngram_model import NGRAM_MODEL_FILE, NGRAM_VERSION, document
 from intents.library.corpus import load_corpus
 from intents.library.names import NameIndex
 from intents.understanding.message import read
@@ -46,6 +50,7 @@ from testkit.questions import (
     split_of,
     write_question_corpus,
 )
+from tools import train_ngrams
 
 C = 3.0  # inverse regularisation, chosen on the dev split
 PRUNE = 0.02  # weights smaller than this change no decision and are not shipped
@@ -60,9 +65,16 @@ FINGERPRINT_FILES = (
 )
 
 
+def settings() -> str:
+    """The training settings of both models: changing one makes the shipped weights stale."""
+    ngrams = f"C={train_ngrams.C} folds={train_ngrams.FOLDS} min_df={train_ngrams.MIN_DF} prune={train_ngrams.PRUNE}"
+    return f"features C={C} prune={PRUNE}; ngrams-v{NGRAM_VERSION} {ngrams} blocks={train_ngrams.BLOCKS}"
+
+
 def fingerprint() -> str:
+    """What both weight files are trained from; each records it, and the staleness test compares."""
     training = [*question_files("train"), *question_files("train", MESSAGES_DIR)]
-    return training_fingerprint(training, [VOCABULARY_DIR / n for n in FINGERPRINT_FILES])
+    return training_fingerprint(training, [VOCABULARY_DIR / n for n in FINGERPRINT_FILES], settings())
 
 
 def labels(question: Question) -> list[tuple[str, float]]:
@@ -73,9 +85,17 @@ def labels(question: Question) -> list[tuple[str, float]]:
     return []
 
 
-def feature_rows(questions: list[Question], lexicon: Lexicon, names: NameIndex) -> list[list[str]]:
-    """The features of each question as the bot reads it: a long message's asking sentence, not its story."""
-    return [read_features(read(q.q, names, lexicon).intent, lexicon)[2] for q in questions]
+Reading = tuple[list[str], list[str]]  # a question's masked words and classifier features
+
+
+def readings(questions: list[Question], lexicon: Lexicon, names: NameIndex) -> list[Reading]:
+    """Each question's masked words and features as the bot reads it: a long message's asking sentence, not its
+    story."""
+    out = []
+    for question in questions:
+        masked, _, feats = read_features(read(question.q, names, lexicon).intent, lexicon)
+        out.append((masked, feats))
+    return out
 
 
 def names_of(questions: list[Question], lexicon: Lexicon, folder: Path) -> NameIndex:
@@ -84,30 +104,36 @@ def names_of(questions: list[Question], lexicon: Lexicon, folder: Path) -> NameI
     return NameIndex.build(corpus.entries.values(), lexicon)
 
 
-def training_rows(lexicon: Lexicon) -> list[tuple[Question, list[str]]]:
+def training_rows(lexicon: Lexicon) -> list[tuple[Question, Reading]]:
     """The train split of the short questions and of the long messages, each read against its own monographs."""
-    rows: list[tuple[Question, list[str]]] = []
+    rows: list[tuple[Question, Reading]] = []
     for folder, out in ((QUESTIONS_DIR, CORPUS_DIR), (MESSAGES_DIR, CORPUS_DIR.parent / "message-corpus")):
         names = names_of(load_questions(folder=folder), lexicon, out)
         questions = load_questions("train", folder)
-        rows += zip(questions, feature_rows(questions, lexicon, names), strict=True)
+        rows += zip(questions, readings(questions, lexicon, names), strict=True)
     return rows
 
 
-def train(c: float = C) -> TopicModel:
+def reading_lexicon() -> Lexicon:
+    """The lexicon without weights: reading does not need the weights being trained."""
+    lexicon = load_lexicon()
+    lexicon.model = lexicon.ngram_model = None
+    return lexicon
+
+
+def train_features(rows: list[tuple[Question, Reading]], c: float = C) -> TopicModel:
+    """The first model: a logistic regression over the hand-made features."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    lexicon = load_lexicon()
-    lexicon.model = None  # reading does not need the weights being trained
-    rows, targets, weights = [], [], []
-    for question, feats in training_rows(lexicon):
+    vectors, targets, weights = [], [], []
+    for question, (_, feats) in rows:
         for label, weight in labels(question):
-            rows.append({f: STRONG if f.startswith(STRONG_PREFIXES) else 1.0 for f in feats})
+            vectors.append({f: STRONG if f.startswith(STRONG_PREFIXES) else 1.0 for f in feats})
             targets.append(label)
             weights.append(weight)
     vectorizer = DictVectorizer()
-    x = vectorizer.fit_transform(rows)
+    x = vectorizer.fit_transform(vectors)
     model = LogisticRegression(C=c, max_iter=5000, tol=1e-6)
     model.fit(x, targets, sample_weight=weights)
     classes = [str(k) for k in model.classes_]
@@ -120,6 +146,19 @@ def train(c: float = C) -> TopicModel:
             table[str(name)] = kept
     bias = [round(float(b), 3) for b in model.intercept_]
     return TopicModel(classes=classes, bias=bias, weights=table, fingerprint=fingerprint())
+
+
+def train_ngram_model(rows: list[tuple[Question, Reading]]) -> dict[str, Any]:
+    """The second model, as JSON data: TF-IDF n-grams of the masked words, a calibrated linear SVM
+    (`tools/train_ngrams.py`)."""
+    texts, targets, weights, groups = [], [], [], []
+    for question, (masked, _) in rows:
+        for label, weight in labels(question):
+            texts.append(document(masked))
+            targets.append(label)
+            weights.append(weight)
+            groups.append(question.batch)
+    return train_ngrams.export(train_ngrams.fit(texts, targets, weights, groups), fingerprint=fingerprint())
 
 
 CORPUS_FIELDS = ("q", "drug", "name", "topics", "subject", "other")
@@ -188,8 +227,7 @@ def add_reviewed(path: Path, folder: Path = QUESTIONS_DIR, lexicon: Lexicon | No
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--c", type=float, default=C, help="inverse regularisation strength")
-    parser.add_argument("--out", type=Path, default=MODEL_FILE)
+    parser.add_argument("--out", type=Path, default=MODEL_FILE.parent, help="folder the two weight files go to")
     parser.add_argument(
         "--add",
         type=Path,
@@ -214,9 +252,20 @@ def main(argv: list[str] | None = None) -> int:
     if not question_files("train", QUESTIONS_DIR):
         print(f"no training questions in {QUESTIONS_DIR}", file=sys.stderr)
         return 2
-    model = train(args.c)
-    args.out.write_text(model.to_json(), encoding="utf-8")
-    print(f"{args.out}: {len(model.classes)} classes, {len(model.weights)} features")
+    rows = training_rows(reading_lexicon())
+    model = train_features(rows)
+    ngrams = train_ngram_model(rows)
+    args.out.mkdir(parents=True, exist_ok=True)
+    ngram_json = json.dumps(ngrams, separators=(",", ":"), ensure_ascii=False) + "\n"
+    for name, text in ((MODEL_FILE.name, model.to_json()), (NGRAM_MODEL_FILE.name, ngram_json)):
+        path = args.out / name
+        path.write_text(text, encoding="utf-8")
+        print(f"{path}: {len(text.encode()) / 1e6:.2f} MB")
+    terms = [t for block in ngrams["blocks"] for t in block["terms"].values()]
+    print(
+        f"{len(model.classes)} classes; {len(model.weights)} features; {len(terms)} n-grams, "
+        f"{sum(len(t) > 1 for t in terms)} of them weighted, {sum(len(t) // 2 for t in terms)} weights"
+    )
     return 0
 
 

@@ -93,10 +93,10 @@ class TopicModel:
         return json.dumps(data, separators=(",", ":"), sort_keys=False) + "\n"
 
 
-def training_fingerprint(question_files: list[Path], data_files: list[Path]) -> str:
-    """What the shipped weights were trained from: the training questions, the lexicon and frame files and
-    the feature version. The staleness test recomputes it."""
-    digest = hashlib.sha256(f"features-v{FEATURE_VERSION}".encode())
+def training_fingerprint(question_files: list[Path], data_files: list[Path], settings: str = "") -> str:
+    """What the shipped weights were trained from: the training questions, the lexicon and frame files, the
+    feature version and the training settings. The staleness test recomputes it."""
+    digest = hashlib.sha256(f"features-v{FEATURE_VERSION} {settings}".encode())
     for path in [*sorted(question_files), *sorted(data_files)]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()

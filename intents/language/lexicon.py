@@ -22,6 +22,7 @@ from intents.language.classifier import MODEL_FILE, TopicModel
 from intents.language.drug_dictionary import DICTIONARY_FILE, DrugDictionary, load_drug_dictionary
 from intents.language.frames import FrameBook, load_frames
 from intents.language.message_rules import MessageRules, load_message_rules
+from intents.language.ngram_model import NGRAM_MODEL_FILE, NgramModel
 
 VOCABULARY_DIR = Path(__file__).resolve().parent / "vocabulary"
 
@@ -78,6 +79,7 @@ class Lexicon:
     frames: FrameBook
     messages: MessageRules
     model: TopicModel | None = None  # the trained topic classifier; None before the first training
+    ngram_model: NgramModel | None = None  # the second classifier, averaged with the first when trained
     populations: frozenset[str] = frozenset()  # facets naming groups of patients (children, renal...)
     population_words: frozenset[str] = frozenset()  # words that only complete a group's name ("problems")
     dose_units: frozenset[str] = frozenset()  # "mg", "ml", "puffs": what a strength is written in
@@ -218,7 +220,10 @@ def _key(phrase: str) -> tuple[str, ...]:
 
 
 def load_lexicon(
-    data_dir: Path = VOCABULARY_DIR, model_file: Path = MODEL_FILE, dictionary_file: Path | None = DICTIONARY_FILE
+    data_dir: Path = VOCABULARY_DIR,
+    model_file: Path = MODEL_FILE,
+    dictionary_file: Path | None = DICTIONARY_FILE,
+    ngram_model_file: Path = NGRAM_MODEL_FILE,
 ) -> Lexicon:
     """Read the data files. A malformed file raises with its name, at start-up, not at question time."""
     try:
@@ -277,6 +282,7 @@ def load_lexicon(
     frames = load_frames(data_dir / "frames.yaml", dose_units)
     messages = load_message_rules(data_dir / "messages.yaml")
     model = TopicModel.load(model_file) if model_file.exists() else None
+    ngram_model = NgramModel.load(ngram_model_file) if ngram_model_file.exists() else None
 
     # Forms, routes and devices ("ophthalmic", "kwikpen", "patch") are never missing from an answer; those that
     # are no English word also join the name before them. An English one ("vial", "patch") is never taken for the
@@ -285,7 +291,7 @@ def load_lexicon(
     english = _words_file(data_dir / "english_words.txt")
     forms = _words_file(data_dir / "name_forms.txt")
     digest = hashlib.sha256()
-    for path in [*sorted(data_dir.glob("*")), model_file]:
+    for path in [*sorted(data_dir.glob("*")), model_file, ngram_model_file]:
         if path.is_file():
             digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return Lexicon(
@@ -313,6 +319,7 @@ def load_lexicon(
         messages=messages,
         model=model,
         dictionary_file=dictionary_file,
+        ngram_model=ngram_model,
         populations=frozenset(str(p) for p in topic_data.get("populations") or ()),
         population_words=frozenset(fold(str(w)) for w in topic_data.get("population_words") or ()),
     )

@@ -1,4 +1,4 @@
-"""Deciding the topic: frames and the classifier over a read message, and whether the answer is sure enough.
+"""Deciding the topic: frames and the classifiers over a read message, and whether the answer is sure enough.
 
 The policy prefers asking to guessing: a topic is *decided* only when its probability reaches the threshold;
 otherwise the close topics are offered as buttons ("Which part of X do you mean?").
@@ -15,12 +15,12 @@ from intents.understanding.matcher import Intent
 
 # Probability a topic needs to be answered without asking. Chosen on the dev split with
 # `python -m bench.understanding --split dev` (see the README's precision-coverage table and why).
-THRESHOLD = 0.8
+THRESHOLD = 0.75
 CLOSE_FLOOR = 0.08  # a topic at least this likely is offered first when asking which part
 MAX_CLOSE = 3
-# Probability enough when the classifier's likeliest topic is also one the lexicon's phrases name or a question
+# Probability enough when the classifiers' likeliest topic is also one the lexicon's phrases name or a question
 # frame points to: two readings agreeing are surer than one.
-AGREED_THRESHOLD = 0.55
+AGREED_THRESHOLD = 0.5
 
 
 @dataclass(slots=True)
