@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 
 from intents.answering.models import Reply
 from intents.answering.notes import as_phrases, unmentioned
-from intents.answering.parts import Choice, choose, faq_match, label_words, score_unit, topic_of
+from intents.answering.parts import Choice, Wanted, choose, faq_match, label_words, score_unit, topic_of
 from intents.answering.replies import Replies
-from intents.common.text import fold, stem
+from intents.common.text import fold
 from intents.language.lexicon import Lexicon
 from intents.library.corpus import MonographInfo
 from intents.library.models import Line
@@ -113,7 +113,7 @@ class AnswerPolicy:
         return Answer(reply, "an FAQ question of the monograph says what the message says")
 
     def _population_answer(self, a: Asked) -> Answer | None:
-        """"kadcyla kidney problems": a drug and a group of patients and nothing else asks about that group; the
+        """ "kadcyla kidney problems": a drug and a group of patients and nothing else asks about that group; the
         part for it answers, whatever topic the few words suggest."""
         population = self._population_query(a.intent, a.decision)
         if not population:
@@ -136,15 +136,15 @@ class AnswerPolicy:
         asked = [w for w in [*intent.extra, *other_names] if w not in self.lexicon.filler]
         if not asked and not intent.facets:
             return None
-        extra_stems = [stem(w) for w in intent.extra]
+        wanted = Wanted.of(intent, self.lexicon, other_names)
         said = [intent.facet_words.get(f, f[1]) for f in intent.facets]
         complete: list[tuple[float, int, Unit]] = []
         for unit in a.drug.units:
             unit.ensure()
-            score, matched = score_unit(unit, intent, self.lexicon, extra_stems, other_names)
-            wanted = [w for w in [*said, *intent.extra, *other_names] if w not in matched]
-            if score > 0 and not unmentioned(intent, wanted, [], self.lexicon):
-                complete.append((score, label_words(unit, intent, self.lexicon), unit))
+            score, matched = score_unit(unit, wanted)
+            missed = [w for w in [*said, *intent.extra, *other_names] if w not in matched]
+            if score > 0 and not unmentioned(intent, missed, [], self.lexicon):
+                complete.append((score, label_words(unit, wanted), unit))
         if not complete:
             return None
         top = max((score, words) for score, words, _ in complete)
@@ -177,7 +177,7 @@ class AnswerPolicy:
         return best if decision.probabilities.get(best, 0.0) / total >= threshold else None
 
     def _condition_answer(self, a: Asked) -> Answer | None:
-        """"I have heart failure, can I take X": the asker's own condition, when it is a group of patients the
+        """ "I have heart failure, can I take X": the asker's own condition, when it is a group of patients the
         monograph has a part for (cardiac, renal, hepatic, comorbid), is answered from that part rather than the
         whole Contraindications section."""
         if CONDITION_FRAME not in a.decision.frames:
@@ -185,13 +185,13 @@ class AnswerPolicy:
         groups = [f for f in a.intent.facets if f[1] in self.lexicon.populations]
         if not groups:
             return None
-        group_only = replace_facets(a.intent, groups)
+        wanted = Wanted.of(replace_facets(a.intent, groups), self.lexicon, [])
         scored = []
         for unit in a.drug.units:
             if unit.kind != "part" or not unit.topic_ids:
                 continue  # a labelled part for the group, not an FAQ that happens to name it
             unit.ensure()
-            score, matched = score_unit(unit, group_only, self.lexicon, [], [])
+            score, matched = score_unit(unit, wanted)
             if score > 0 and len(matched) == len(groups):
                 scored.append((score, unit.depth, unit))
         if not scored:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,26 +11,44 @@ import yaml
 from intents.common.text import fold
 
 
-def _phrases(values: object) -> tuple[tuple[str, ...], ...]:
-    """Folded phrases as word tuples, longest first (so "kind regards" is tried before "regards")."""
+class Phrases:
+    """Folded phrases as word tuples, found by their first word, longest first (so "kind regards" is tried
+    before "regards"). Every sentence of a message is tried against every list at many positions: a look-up
+    by first word keeps that to the few phrases that can start there."""
+
+    __slots__ = ("by_first",)
+
+    def __init__(self, phrases: list[tuple[str, ...]]) -> None:
+        ordered = sorted(set(p for p in phrases if p), key=lambda p: (-len(p), p))
+        self.by_first: dict[str, tuple[tuple[str, ...], ...]] = {}
+        for phrase in ordered:
+            self.by_first[phrase[0]] = (*self.by_first.get(phrase[0], ()), phrase)
+
+    def __iter__(self) -> Iterator[tuple[str, ...]]:
+        return (p for group in self.by_first.values() for p in group)
+
+    def __contains__(self, phrase: object) -> bool:
+        return isinstance(phrase, tuple) and bool(phrase) and phrase in self.by_first.get(phrase[0], ())
+
+
+def _phrases(values: object) -> Phrases:
     items = values if isinstance(values, list) else []
-    found = {tuple(fold(str(v)).split()) for v in items}
-    return tuple(sorted((p for p in found if p), key=lambda p: (-len(p), p)))
+    return Phrases([tuple(fold(str(v)).split()) for v in items])
 
 
 @dataclass(frozen=True)
 class MessageRules:
-    question_starts: tuple[tuple[str, ...], ...]
-    asking_phrases: tuple[tuple[str, ...], ...]
+    question_starts: Phrases
+    asking_phrases: Phrases
     run_on_auxiliaries: frozenset[str]
     run_on_subjects: frozenset[str]
     run_on_gap: int
     empty_asks: frozenset[tuple[str, ...]]
-    sign_offs: tuple[tuple[str, ...], ...]
-    salutations: tuple[tuple[str, ...], ...]
-    passing: tuple[tuple[str, ...], ...]
-    pronouns: tuple[tuple[str, ...], ...]
-    dummy_it: tuple[tuple[str, ...], ...]
+    sign_offs: Phrases
+    salutations: Phrases
+    passing: Phrases
+    pronouns: Phrases
+    dummy_it: Phrases
     abbreviations: frozenset[str]
     story_words: int
     persons: frozenset[str]
@@ -38,16 +57,19 @@ class MessageRules:
 
 
 
-def starts_with(words: list[str], phrases: tuple[tuple[str, ...], ...], at: int = 0) -> tuple[str, ...] | None:
+def starts_with(words: list[str], phrases: Phrases, at: int = 0) -> tuple[str, ...] | None:
     """The first of `phrases` that `words` hold at position `at`."""
-    for phrase in phrases:
+    if at >= len(words):
+        return None
+    for phrase in phrases.by_first.get(words[at], ()):
         if tuple(words[at : at + len(phrase)]) == phrase:
             return phrase
     return None
 
 
-def contains(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
-    return any(starts_with(words, phrases, i) for i in range(len(words)))
+def contains(words: list[str], phrases: Phrases) -> bool:
+    by_first = phrases.by_first
+    return any(w in by_first and starts_with(words, phrases, i) for i, w in enumerate(words))
 
 
 def load_message_rules(path: Path) -> MessageRules:

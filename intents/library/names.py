@@ -93,6 +93,7 @@ class NameIndex:
     deletes: Table = field(default_factory=dict)
     parts: Table = field(default_factory=dict)  # another name of a combination's part -> the part ("apap")
     by_length: dict[int, list[str]] = field(default_factory=dict)  # folded keys by length, for suggestions
+    near_length: dict[int, list[str]] = field(default_factory=dict)  # keys a word of that length is compared with
 
     def __post_init__(self) -> None:
         self._derive()
@@ -355,6 +356,16 @@ class NameIndex:
                 found.update(ids)
         return tuple(sorted(found))
 
+    def _near_length(self, length: int) -> list[str]:
+        """The names within a quarter of `length` letters (at least two), gathered once per length: at 10,000
+        monographs, gathering them anew cost more than comparing the word with them."""
+        keys = self.near_length.get(length)
+        if keys is None:
+            spread = max(2, length // 4)
+            keys = [k for n in range(length - spread, length + spread + 1) for k in self.by_length.get(n, ())]
+            self.near_length[length] = keys  # built whole, then shared
+        return keys
+
     def suggest(self, words: list[str], lexicon: Lexicon, allowed: AbstractSet[str], limit: int = 3) -> list[str]:
         """Drug ids whose names are close to an unknown word of the message, for an `unknown` reply.
 
@@ -369,8 +380,7 @@ class NameIndex:
         scores: dict[str, float] = {}
         unknown = [w for w in dict.fromkeys(words) if len(w) >= 3 and w not in lexicon.english]
         for word in [w for w in unknown if w not in lexicon.stopwords][:MAX_SUGGEST_WORDS]:
-            spread = max(2, len(word) // 4)
-            keys = [k for n in range(len(word) - spread, len(word) + spread + 1) for k in self.by_length.get(n, ())]
+            keys = self._near_length(len(word))
             close = [(k, s) for k, s, _ in process.extract(word, keys, scorer=fuzz.ratio, score_cutoff=72, limit=8)]
             if len(word) <= SHORT_CODE:  # "tdxd1" is two edits from "tdm1": close for a code, far by ratio
                 near = process.extract(word, keys, scorer=OSA.distance, score_cutoff=2, limit=8)
