@@ -171,8 +171,8 @@ def choose(
 
     score, matched, unit = max(scored, key=rank)
     said = [intent.facet_words.get(f, f[1]) for f in intent.facets]
-    wanted = [w for w in [*said, *intent.extra, *other_names] if w not in matched]
-    return Choice(unit=unit, score=score, unmatched=wanted)
+    missed = [w for w in [*said, *intent.extra, *other_names] if w not in matched]
+    return Choice(unit=unit, score=score, unmatched=missed)
 
 
 def topic_of(unit: Unit, lexicon: Lexicon) -> str | None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from intents.common.text import fold
+from intents.language.yaml_files import load_yaml
 
 DRUG, SUBSTANCE, CONDITION, NUM, DOSE = "<drug>", "<substance>", "<condition>", "<num>", "<dose>"
 KEEP = ""  # a phrase kept as its words, never masked
@@ -81,7 +82,7 @@ def unit_alternation(units: frozenset[str]) -> str:
 def load_frames(path: Path, units: frozenset[str]) -> FrameBook:
     """Read frames.yaml; a malformed file or pattern raises with its name at start-up."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path)
         phrases: dict[tuple[str, ...], str] = {}
         # `not_substances` are read before the others and stay words: "breast milk" is no drink to take X with
         for key, placeholder in (("not_substances", KEEP), ("substances", SUBSTANCE), ("conditions", CONDITION)):

@@ -23,6 +23,7 @@ from intents.language.drug_dictionary import DICTIONARY_FILE, DrugDictionary, lo
 from intents.language.frames import FrameBook, load_frames
 from intents.language.message_rules import MessageRules, load_message_rules
 from intents.language.ngram_model import NGRAM_MODEL_FILE, NgramModel
+from intents.language.yaml_files import load_yaml
 
 VOCABULARY_DIR = Path(__file__).resolve().parent / "vocabulary"
 
@@ -227,12 +228,12 @@ def load_lexicon(
 ) -> Lexicon:
     """Read the data files. A malformed file raises with its name, at start-up, not at question time."""
     try:
-        topic_data = yaml.safe_load((data_dir / "topics.yaml").read_text(encoding="utf-8"))
-        small = yaml.safe_load((data_dir / "smalltalk.yaml").read_text(encoding="utf-8"))
-        synonyms = yaml.safe_load((data_dir / "drug_synonyms.yaml").read_text(encoding="utf-8")) or {}
-        replies = yaml.safe_load((data_dir / "replies.yaml").read_text(encoding="utf-8"))
-        links = yaml.safe_load((data_dir / "link_words.yaml").read_text(encoding="utf-8"))
-        terms = yaml.safe_load((data_dir / "term_synonyms.yaml").read_text(encoding="utf-8")) or {}
+        topic_data = load_yaml(data_dir / "topics.yaml")
+        small = load_yaml(data_dir / "smalltalk.yaml")
+        synonyms = load_yaml(data_dir / "drug_synonyms.yaml") or {}
+        replies = load_yaml(data_dir / "replies.yaml")
+        links = load_yaml(data_dir / "link_words.yaml")
+        terms = load_yaml(data_dir / "term_synonyms.yaml") or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ValueError(f"lexicon data in {data_dir} could not be read: {exc}") from exc
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from intents.common.text import fold
+from intents.language.yaml_files import load_yaml
 
 
 class Phrases:
@@ -56,7 +57,6 @@ class MessageRules:
     elderly_from: int
 
 
-
 def starts_with(words: list[str], phrases: Phrases, at: int = 0) -> tuple[str, ...] | None:
     """The first of `phrases` that `words` hold at position `at`."""
     if at >= len(words):
@@ -75,7 +75,7 @@ def contains(words: list[str], phrases: Phrases) -> bool:
 def load_message_rules(path: Path) -> MessageRules:
     """Read messages.yaml; a malformed file raises with its name at start-up."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path)
         return MessageRules(
             question_starts=_phrases(data["question_starts"]),
             asking_phrases=_phrases(data["asking_phrases"]),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
+
+import pytest
 
 from intents.language.classifier import SUBJECT_PREFIX, TopicModel, features
 from intents.language.lexicon import Lexicon
@@ -57,3 +60,16 @@ def test_a_damaged_weights_file_is_an_error_naming_it(tmp_path):
         assert str(path) in str(exc)
     else:
         raise AssertionError("a damaged weights file loaded")
+
+
+@pytest.mark.parametrize(
+    "row",
+    [[[99, 0.5]], [[0, "heavy"]], [[-1, 0.5]], [[0, 1e400]], [[0.5, 1.0]]],
+    ids=["no-such-class", "not-a-number", "negative-index", "infinite", "fractional-index"],
+)
+def test_a_weight_naming_no_class_or_no_number_is_refused_when_loaded_not_when_asked(tmp_path, row):
+    path = tmp_path / "model.json"
+    data = {"classes": ["dosage", "side_effects"], "bias": [0.0, 0.0], "weights": {"w:dose": row}}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"model\.json"):
+        TopicModel.load(path)
