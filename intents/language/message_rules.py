@@ -44,6 +44,10 @@ class MessageRules:
     run_on_auxiliaries: frozenset[str]
     run_on_subjects: frozenset[str]
     run_on_gap: int
+    run_on_modals: frozenset[str]
+    run_on_determiners: frozenset[str]
+    statement_openers: Phrases
+    statement_ties: frozenset[str]
     empty_asks: frozenset[tuple[str, ...]]
     sign_offs: Phrases
     salutations: Phrases
@@ -82,6 +86,10 @@ def load_message_rules(path: Path) -> MessageRules:
             run_on_auxiliaries=frozenset(fold(str(w)) for w in data["run_on_auxiliaries"]),
             run_on_subjects=frozenset(fold(str(w)) for w in data["run_on_subjects"]),
             run_on_gap=int(data["run_on_gap"]),
+            run_on_modals=frozenset(fold(str(w)) for w in data["run_on_modals"]),
+            run_on_determiners=frozenset(fold(str(w)) for w in data["run_on_determiners"]),
+            statement_openers=_phrases(data["statement_openers"]),
+            statement_ties=frozenset(fold(str(w)) for w in data["statement_ties"]),
             empty_asks=frozenset(_phrases(data["empty_asks"])),
             sign_offs=_phrases(data["sign_offs"]),
             salutations=_phrases(data["salutations"]),

@@ -9,6 +9,7 @@ A short message that is one question is read whole, exactly as before.
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 
 from intents.common.text import clean_message, fold
@@ -51,9 +52,11 @@ class Reading:
         return [i for i, s in enumerate(self.sentences) if i not in self.asking and not s.aside]
 
 
-def split_sentences(text: str, rules: MessageRules) -> list[str]:
+def split_sentences(text: str, rules: MessageRules, english: AbstractSet[str] = frozenset()) -> list[str]:
     """The message cut at sentence ends and line breaks (not after "Dr." or "e.g."), and run-on sentences cut
-    before a question that starts in their middle ("my mum takes warfarin can she take ibuprofen")."""
+    before a question that starts in their middle ("my mum takes warfarin can she take ibuprofen") and after it,
+    where the story goes on ("...can amlodipine do that ive been on it since 2017"). `english`: the English
+    words, so that a word after an auxiliary that is none ("can amlodipine") can be read as a name."""
     pieces: list[str] = []
     for raw in _SENTENCE_END.split(text[:MAX_READ_CHARS]):
         piece = raw.strip()
@@ -65,7 +68,7 @@ def split_sentences(text: str, rules: MessageRules) -> list[str]:
             pieces.append(piece)
     out: list[str] = []
     for piece in pieces:
-        for clause in _run_ons(piece, rules):
+        for clause in _run_ons(piece, rules, english):
             out.extend(_joined_questions(clause, rules))
     return out[:MAX_SENTENCES]
 
@@ -103,26 +106,47 @@ def _continues(previous: str, rules: MessageRules) -> bool:
     return last in rules.abbreviations or bool(_INITIAL.search(previous))
 
 
-def _run_ons(piece: str, rules: MessageRules) -> list[str]:
+def _run_ons(piece: str, rules: MessageRules, english: AbstractSet[str]) -> list[str]:
     tokens = list(_TOKEN.finditer(piece))
     words = [(fold(t.group()).split() or [""])[0] for t in tokens]
-    cuts = [
-        i
-        for i in range(rules.run_on_gap, len(words) - 1)
-        if words[i] in rules.run_on_auxiliaries
-        and words[i + 1] in rules.run_on_subjects
-        and words[i - 1] not in _EMBEDDING
-    ]
+    cuts = [i for i in range(rules.run_on_gap, len(words) - 1) if _opens_question(words, i, rules, english)]
     kept = [0]
     for cut in cuts:
         clause = words[kept[-1] : cut]
         # "how long after the last dose can I breastfeed" is one question: only a statement is cut off
         # nor is "propranolol 10mg how long does it last": a question word before the auxiliary governs it
-        asking_clause = starts_with(clause, rules.question_starts) or _QUESTION_WORDS.intersection(clause)
-        if cut - kept[-1] >= rules.run_on_gap and not asking_clause:
+        if cut - kept[-1] >= rules.run_on_gap and not _asking(clause, rules):
             kept.append(cut)
+    starts = list(kept)
+    for start in starts:  # the story going on after a question
+        if not _asking(words[start:], rules):
+            continue
+        end = next((k for k in kept if k > start), len(words))
+        for i in range(start + rules.run_on_gap, end - 1):
+            tied = words[i - 1] in rules.statement_ties or words[i - 1] in rules.run_on_auxiliaries
+            if not tied and starts_with(words, rules.statement_openers, i):
+                kept.append(i)
+                break
+    kept.sort()
     ends = [*kept[1:], len(tokens)]
     return [piece[tokens[a].start() : tokens[b - 1].end()].strip() for a, b in zip(kept, ends, strict=True) if b > a]
+
+
+def _opens_question(words: list[str], i: int, rules: MessageRules, english: AbstractSet[str]) -> bool:
+    """Whether a question starts at word `i` of a run-on: an auxiliary and its subject ("can she"), a modal and
+    a determiner ("can the water pill"), or an auxiliary and a word that is no English word ("can amlodipine")."""
+    word, after = words[i], words[i + 1]
+    if word not in rules.run_on_auxiliaries or words[i - 1] in _EMBEDDING:
+        return False
+    if after in rules.run_on_subjects:
+        return True
+    if word in rules.run_on_modals and after in rules.run_on_determiners:
+        return words[i - 1] not in rules.run_on_subjects  # "i can the..." is no question
+    return bool(english) and len(after) >= 4 and after.isalpha() and after not in english
+
+
+def _asking(clause: list[str], rules: MessageRules) -> bool:
+    return bool(starts_with(clause, rules.question_starts) or _QUESTION_WORDS.intersection(clause))
 
 
 _QUESTION_WORDS = frozenset({"what", "whats", "how", "when", "why", "which", "where", "who"})
@@ -195,7 +219,7 @@ def read_message(text: str, lexicon: Lexicon) -> Reading:
     """The question of a message: the first sentence that asks something in particular (a second one is kept
     to offer), or the whole message without its greeting and sign-off when no sentence asks."""
     rules = lexicon.messages
-    sentences = [classify(s, lexicon) for s in split_sentences(text, rules)]
+    sentences = [classify(s, lexicon) for s in split_sentences(text, rules, lexicon.english)]
     for i in range(1, len(sentences)):  # the name under a sign-off ("Kind regards," / "Maria")
         after_sign_off = sentences[i - 1].aside and starts_with(list(sentences[i - 1].words), rules.sign_offs)
         if after_sign_off and len(sentences[i].words) <= _NAME_WORDS and not sentences[i].asks:

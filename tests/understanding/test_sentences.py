@@ -34,6 +34,37 @@ def test_one_question_with_an_auxiliary_inside_is_not_cut(lexicon):
         assert split_sentences(text, lexicon.messages) == [text]
 
 
+def test_a_run_on_question_may_open_with_a_drug_name_or_a_determiner_after_its_auxiliary(lexicon):
+    text = "my gums are growing over my teeth and my dentist said it might be a med can kadcyla do that"
+    assert split_sentences(text, lexicon.messages, lexicon.english) == [
+        "my gums are growing over my teeth and my dentist said it might be a med",
+        "can kadcyla do that",
+    ]
+    text = "i take two tablets for blood pressure and my potassium is low can the water pill cause that"
+    assert split_sentences(text, lexicon.messages, lexicon.english)[-1] == "can the water pill cause that"
+
+
+def test_a_statement_is_no_question_because_a_modal_and_a_determiner_meet_in_it(lexicon):
+    text = "my doctor told me that i can the best thing is rest and plenty of fluids"
+    assert split_sentences(text, lexicon.messages, lexicon.english) == [text]
+
+
+def test_the_story_going_on_after_a_run_on_question_is_cut_off_it(lexicon):
+    text = "kadcyla every three weeks for two years do i need blood tests on it im 66 and my liver was off once"
+    assert split_sentences(text, lexicon.messages, lexicon.english) == [
+        "kadcyla every three weeks for two years",
+        "do i need blood tests on it",
+        "im 66 and my liver was off once",
+    ]
+
+
+def test_a_clause_tied_to_the_question_stays_in_it(lexicon):
+    text = "my mum takes kadcyla every three weeks can she take ibuprofen while she is on it for her back"
+    assert split_sentences(text, lexicon.messages, lexicon.english)[-1] == (
+        "can she take ibuprofen while she is on it for her back"
+    )
+
+
 def test_the_asking_sentence_is_the_question_and_the_story_is_context(lexicon):
     reading = read_message(STORY, lexicon)
     assert reading.cut
