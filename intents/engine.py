@@ -182,7 +182,8 @@ class Engine:
         query = text or ""
         message = read(query, self.names, self.lexicon)  # 1. reading: the question, its words, the drug's
         intent = message.intent
-        decision = decide(intent, self.lexicon, self.threshold)  # 2. the topic, with its confidence
+        story = message.reading.cut and bool(message.reading.story)  # a question read out of a longer message
+        decision = decide(intent, self.lexicon, self.threshold, story)  # 2. the topic, with its confidence
         asks = intent.asks_something or decision.topic is not None or bool(decision.frames)
         trace = Trace(intent=intent, decision=decision, resolution=Resolution(Outcome.UNKNOWN), reading=message.reading)
 
@@ -193,7 +194,7 @@ class Engine:
             trace = Trace(intent=intent, decision=decision, resolution=resolution, reading=message.reading)
             trace.reply = self._reply(query, trace)  # 4. the part and 5. the reply
             if message.reading.second and trace.reply.sourced and resolution.mono is not None:
-                self._offer_second(trace.reply, message.reading.second, resolution.mono)
+                self._offer_second(trace.reply, message.reading.second, resolution.mono, story)
             return trace.reply
 
         reply = self._one_version(attempt, query, decision.topic or intent.topic)
@@ -201,10 +202,10 @@ class Engine:
             trace.reply, trace.why = reply, "its monograph's file changed since it was indexed and is not read yet"
         return trace
 
-    def _offer_second(self, reply: Reply, question: str, mono: MonographInfo) -> None:
+    def _offer_second(self, reply: Reply, question: str, mono: MonographInfo, story: bool) -> None:
         """A message with two questions: the first is answered, the part that answers the second is a button."""
         intent = match(question, self.names, self.lexicon)
-        decision = decide(intent, self.lexicon, self.threshold)
+        decision = decide(intent, self.lexicon, self.threshold, story)
         if decision.topic is None or mono.is_banned:
             return
         second = self._answer(question, intent, decision, mono, [])

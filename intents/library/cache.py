@@ -53,6 +53,8 @@ def _version(distribution: str) -> str:
         return importlib.metadata.version(distribution)
     except importlib.metadata.PackageNotFoundError:
         return "none"
+
+
 _unwritable: set[Path] = set()  # cache files a write already failed for: said once, not at every reload
 
 

@@ -58,6 +58,7 @@ class Mention:
     how: str  # "exact" | "fuzzy" | "partial"
     text: str
 
+
 # name key -> drug ids: sets while an index is built, sorted tuples once it is compact (or loaded from the cache)
 Table = dict[str, set[str] | tuple[str, ...]]
 
@@ -80,7 +81,6 @@ class NamedDrug(Protocol):
 
     @property
     def names(self) -> tuple[str, ...]: ...
-
 
 
 @dataclass

@@ -19,7 +19,10 @@ THRESHOLD = 0.75
 CLOSE_FLOOR = 0.08  # a topic at least this likely is offered first when asking which part
 MAX_CLOSE = 3
 # Probability enough when the classifiers' likeliest topic is also one the lexicon's phrases name or a question
-# frame points to: two readings agreeing are surer than one.
+# frame points to: two readings agreeing are surer than one. Not for a question read out of a story: there the
+# frames and phrases fire on a sentence cut from its context by rules that can misjudge where it ends, and on the
+# long-message dev split the discount answered 12 more messages, 7 of them wrong (precision 80.7% -> 82.8%,
+# coverage 69.0% -> 62.9%; the test split 85.1% -> 92.9%).
 AGREED_THRESHOLD = 0.5
 
 
@@ -57,9 +60,10 @@ def read_features(intent: Intent, lexicon: Lexicon) -> tuple[list[str], list[str
     return masked, fired, features(masked, intent.hits, fired, intent.topic, same_drug=same)
 
 
-def decide(intent: Intent, lexicon: Lexicon, threshold: float | None = None) -> TopicDecision:
+def decide(intent: Intent, lexicon: Lexicon, threshold: float | None = None, story: bool = False) -> TopicDecision:
     """Frames, classifier and lexicon prior; a topic is decided when its probability reaches `threshold`
-    (the module's THRESHOLD unless given)."""
+    (the module's THRESHOLD unless given). `story`: the question was read out of a longer message, and two
+    readings agreeing are not enough there (see AGREED_THRESHOLD)."""
     threshold = THRESHOLD if threshold is None else threshold
     masked, fired, feats = read_features(intent, lexicon)
     decision = TopicDecision(frames=fired, masked=masked)
@@ -92,7 +96,7 @@ def decide(intent: Intent, lexicon: Lexicon, threshold: float | None = None) -> 
     topics = [(c, p) for c, p in probs.items() if not c.startswith(SUBJECT_PREFIX)]
     decision.close = [c for c, p in topics[:MAX_CLOSE] if p >= CLOSE_FLOOR]
     framed = {f.topic for f in lexicon.frames.frames if f.name in fired and f.topic}
-    agreed = best in framed or best in lexicon_votes(intent.hits, lexicon)
+    agreed = not story and (best in framed or best in lexicon_votes(intent.hits, lexicon))
     if not best.startswith(SUBJECT_PREFIX) and (confidence >= threshold or (agreed and confidence >= AGREED_THRESHOLD)):
         decision.topic = best
     return decision
