@@ -23,6 +23,7 @@ from intents.language.drug_dictionary import DICTIONARY_FILE, DrugDictionary, lo
 from intents.language.frames import FrameBook, load_frames
 from intents.language.message_rules import MessageRules, load_message_rules
 from intents.language.ngram_model import NGRAM_MODEL_FILE, NgramModel
+from intents.language.sounds import SoundRules, load_sound_rules
 from intents.language.yaml_files import load_yaml
 
 VOCABULARY_DIR = Path(__file__).resolve().parent / "vocabulary"
@@ -79,6 +80,7 @@ class Lexicon:
     replies: dict[str, object]
     frames: FrameBook
     messages: MessageRules
+    sounds: SoundRules
     model: TopicModel | None = None  # the trained topic classifier; None before the first training
     ngram_model: NgramModel | None = None  # the second classifier, averaged with the first when trained
     populations: frozenset[str] = frozenset()  # facets naming groups of patients (children, renal...)
@@ -282,6 +284,7 @@ def load_lexicon(
     dose_units = _words_file(data_dir / "dose_units.txt")
     frames = load_frames(data_dir / "frames.yaml", dose_units)
     messages = load_message_rules(data_dir / "messages.yaml")
+    sounds = load_sound_rules(data_dir / "sound_alikes.yaml")
     model = TopicModel.load(model_file) if model_file.exists() else None
     ngram_model = NgramModel.load(ngram_model_file) if ngram_model_file.exists() else None
 
@@ -318,6 +321,7 @@ def load_lexicon(
         heading_keys=heading_keys,
         frames=frames,
         messages=messages,
+        sounds=sounds,
         model=model,
         dictionary_file=dictionary_file,
         ngram_model=ngram_model,

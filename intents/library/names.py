@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from itertools import pairwise, permutations
 from typing import Protocol
 
-from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from intents.common.text import fold
@@ -28,6 +27,7 @@ from intents.language.drug_dictionary import combination_parts
 from intents.language.lexicon import Lexicon
 from intents.language.name_forms import is_qualifier
 from intents.library.name_links import lent_names, own_keys
+from intents.library.near_names import NearNames
 from intents.library.typos import (
     MIN_TYPO_NAME,
     ProbeBudget,
@@ -39,9 +39,12 @@ from intents.library.typos import (
 )
 
 MAX_NAME_TOKENS = 8
-MAX_SUGGEST_WORDS = 6  # words of an unknown message compared with every name of their length
 MAX_COMBINATION_PARTS = 3  # "X, Y and Z" at most
-SHORT_CODE = 6  # words this short are compared with names by edits too, not only by ratio
+MAX_NAME_WORDS_TRIED = 40  # the first words of a message are tried by sound
+MAX_FAR_TYPO_WORDS = 3  # and the first long ones of them by far typos (each a search over names of their length)
+# words this long are compared with every name of about their length when the message names no drug otherwise;
+# shorter ones gain nothing: every edit of one letter is within the delete index's reach
+FAR_TYPO_WORD = 10
 
 
 @dataclass(frozen=True)
@@ -92,8 +95,6 @@ class NameIndex:
     partial: Table = field(default_factory=dict)
     deletes: Table = field(default_factory=dict)
     parts: Table = field(default_factory=dict)  # another name of a combination's part -> the part ("apap")
-    by_length: dict[int, list[str]] = field(default_factory=dict)  # folded keys by length, for suggestions
-    near_length: dict[int, list[str]] = field(default_factory=dict)  # keys a word of that length is compared with
 
     def __post_init__(self) -> None:
         self._derive()
@@ -102,6 +103,7 @@ class NameIndex:
         """Tables read from the keys (not stored in the cache): the longest typo name, words of longer names."""
         keys = [k for k in self.exact if typo_indexed(k)]
         self.longest: int = max(map(len, keys), default=0)
+        self.near = NearNames(self.exact)  # sound-alikes, far typos and suggestions, tables made on first use
         multi = [k.split() for k in keys if " " in k]
         words = {w for key in multi for w in key}
         near = {d for w in words if len(w) >= 3 for d in one_letter_dropped(w)}
@@ -297,6 +299,19 @@ class NameIndex:
                 found.append(Mention(i, i + n, tuple(ids), "fuzzy", text))
                 used |= set(range(i, i + n))
 
+        # 2b. a word spelt as the name sounds ("plavics"), or further from it than the typo index reaches
+        far_searches = 0 if found else MAX_FAR_TYPO_WORDS  # far typos are the last resort before "unknown"
+        for i, word in enumerate(words[:MAX_NAME_WORDS_TRIED]):
+            if len(word) < MIN_TYPO_NAME or not candidate(i, 1) or not word.isalpha():
+                continue
+            alike = self.sounding(word, lexicon)
+            if not alike and len(word) >= FAR_TYPO_WORD and far_searches:
+                far_searches -= 1
+                alike = self.far_typo(word)
+            if alike:
+                found.append(Mention(i, i + 1, alike, "fuzzy", word))
+                used.add(i)
+
         # 3. a word that is only part of a name ("trastuzumab" when only "trastuzumab emtansine" exists)
         for i, word in enumerate(words):
             if i in used or i in blocked:
@@ -356,36 +371,11 @@ class NameIndex:
                 found.update(ids)
         return tuple(sorted(found))
 
-    def _near_length(self, length: int) -> list[str]:
-        """The names within a quarter of `length` letters (at least two), gathered once per length: at 10,000
-        monographs, gathering them anew cost more than comparing the word with them."""
-        keys = self.near_length.get(length)
-        if keys is None:
-            spread = max(2, length // 4)
-            keys = [k for n in range(length - spread, length + spread + 1) for k in self.by_length.get(n, ())]
-            self.near_length[length] = keys  # built whole, then shared
-        return keys
+    def sounding(self, word: str, lexicon: Lexicon) -> tuple[str, ...]:
+        return self.near.sounding(word, lexicon)
+
+    def far_typo(self, word: str) -> tuple[str, ...]:
+        return self.near.far_typo(word)
 
     def suggest(self, words: list[str], lexicon: Lexicon, allowed: AbstractSet[str], limit: int = 3) -> list[str]:
-        """Drug ids whose names are close to an unknown word of the message, for an `unknown` reply.
-
-        Only names of about the word's length are compared, and only the first `MAX_SUGGEST_WORDS` words that
-        could be names, so a long message of unknown words costs no more than a short one.
-        """
-        if not self.by_length:
-            by_length: dict[int, list[str]] = {}
-            for key in self.exact:
-                by_length.setdefault(len(key), []).append(key)
-            self.by_length = by_length  # built whole, then shared: another thread never sees half of it
-        scores: dict[str, float] = {}
-        unknown = [w for w in dict.fromkeys(words) if len(w) >= 3 and w not in lexicon.english]
-        for word in [w for w in unknown if w not in lexicon.stopwords][:MAX_SUGGEST_WORDS]:
-            keys = self._near_length(len(word))
-            close = [(k, s) for k, s, _ in process.extract(word, keys, scorer=fuzz.ratio, score_cutoff=72, limit=8)]
-            if len(word) <= SHORT_CODE:  # "tdxd1" is two edits from "tdm1": close for a code, far by ratio
-                near = process.extract(word, keys, scorer=OSA.distance, score_cutoff=2, limit=8)
-                close += [(k, fuzz.ratio(word, k)) for k, _, _ in near if len(k) >= 4]
-            for key, score in close:
-                for drug_id in set(self.exact[key]) & allowed:
-                    scores[drug_id] = max(scores.get(drug_id, 0.0), score)
-        return [d for d, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+        return self.near.suggest(words, lexicon, allowed, limit)

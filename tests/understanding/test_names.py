@@ -374,3 +374,45 @@ def test_a_word_that_finishes_a_longer_drug_name_still_asks(velorimab_only, text
     reply = ask(velorimab_only, text)
     assert reply.kind == "clarify" and reply.drug is None
     assert f"have a monograph for {missing}" in reply.text
+
+
+# --- names spelt by sound, and typos the delete index cannot reach -------------------------------------------
+
+SOUNDING = [
+    Monograph(id="plorvix", title="Plorvix", names=("Plorvix", "Quetrolamide")),
+    Monograph(id="xaventra", title="Xaventra", names=("Xaventra",)),
+    Monograph(id="phendrolam", title="Phendrolam", names=("Phendrolam", "Carbovastatimab")),
+]
+
+
+@pytest.fixture(scope="module")
+def sounding_index(lexicon):
+    return NameIndex.build(SOUNDING, lexicon)
+
+
+@pytest.mark.parametrize(
+    ("word", "drug"),
+    [("plorvics", "plorvix"), ("plorviks", "plorvix"), ("zaventra", "xaventra"), ("fendrolam", "phendrolam")],
+)
+def test_a_name_spelt_as_it_sounds_is_that_name(sounding_index, lexicon, word, drug):
+    (mention,) = sounding_index.find(tokens(f"{word} dose"), set(), lexicon)
+    assert mention.ids == (drug,) and mention.how == "fuzzy"
+
+
+def test_a_long_name_with_two_letters_left_out_is_found_when_nothing_else_is_named(sounding_index, lexicon):
+    (mention,) = sounding_index.find(tokens("carbovastimab side effects"), set(), lexicon)
+    assert mention.ids == ("phendrolam",)
+
+
+def test_a_far_typo_never_adds_a_drug_to_a_message_that_names_one(sounding_index, lexicon):
+    found = sounding_index.find(tokens("plorvix and carbovastimab"), set(), lexicon)
+    assert [m.ids for m in found] == [("plorvix",)]
+
+
+def test_two_changed_letters_in_a_short_word_are_no_name(sounding_index, lexicon):
+    assert sounding_index.find(tokens("quetrolamixe"), set(), lexicon)  # long: within the limit
+    assert not sounding_index.find(tokens("zaventro dose"), set(), lexicon)  # short, two edits: unknown
+
+
+def test_a_drug_spelt_by_sound_answers_on_the_real_corpus(dictionary_engine):
+    assert ask(dictionary_engine, "plavics side effects").drug == ask(dictionary_engine, "plavix side effects").drug

@@ -1,0 +1,89 @@
+"""Names near a word that the exact and typo lookups of the name index did not find: spelt by sound ("plavics"
+for Plavix), further from it than the delete index reaches ("atorvastin"), and the suggestions of an `unknown`
+reply. Each compares a word with every name of about its length, so the tables behind them are made on first
+use, whole, then shared (another thread never sees half of one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from collections.abc import Set as AbstractSet
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from intents.language.lexicon import Lexicon
+from intents.library.typos import max_typos, typo_indexed
+
+MAX_SUGGEST_WORDS = 6  # words of an unknown message compared with every name of their length
+SHORT_CODE = 6  # words this short are compared with names by edits too, not only by ratio
+
+
+class NearNames:
+    """The near-name lookups over one name index's exact table (folded name -> monograph ids)."""
+
+    def __init__(self, exact: Mapping[str, Collection[str]]) -> None:
+        self._exact = exact
+        self.by_length: dict[int, list[str]] = {}  # folded keys by length
+        self.near_length: dict[int, list[str]] = {}  # keys a word of that length is compared with
+        self.by_sound: dict[str, tuple[str, ...]] = {}  # one-word names spelt by sound -> ids
+
+    def sounding(self, word: str, lexicon: Lexicon) -> tuple[str, ...]:
+        """Ids of the one-word names spelt like `word` by sound (`vocabulary/sound_alikes.yaml`): "plavics" and
+        "Plavix" are both "plaviks". The table is made on first use, whole, then shared."""
+        if not self.by_sound:
+            table: dict[str, set[str]] = {}
+            for key, ids in self._exact.items():
+                if " " not in key and typo_indexed(key) and key.isalpha():
+                    table.setdefault(lexicon.sounds.key(key), set()).update(ids)
+            self.by_sound = {k: tuple(sorted(v)) for k, v in table.items()} or {"": ()}
+        return self.by_sound.get(lexicon.sounds.key(word), ())
+
+    def far_typo(self, word: str) -> tuple[str, ...]:
+        """Ids of the names within the typo limit of a long word by edits the delete index cannot reach (two
+        letters left out, two changed: "atorvastin", "carvidelol"); the closest only, all of them if several.
+        Two changed letters also make "sesamoid" of "vesanoid": hence long words only, and only when the message
+        names no drug otherwise."""
+        limit = max_typos(len(word))
+        if not limit:
+            return ()
+        found = process.extract(word, self._near_length(len(word)), scorer=OSA.distance, score_cutoff=limit, limit=8)
+        close = [(key, int(distance)) for key, distance, _ in found if distance <= max_typos(len(key))]
+        if not close:
+            return ()
+        best = min(distance for _, distance in close)
+        return tuple(sorted({d for key, distance in close if distance == best for d in self._exact[key]}))
+
+    def _near_length(self, length: int) -> list[str]:
+        """The names within a quarter of `length` letters (at least two), gathered once per length: at 10,000
+        monographs, gathering them anew cost more than comparing the word with them."""
+        keys = self.near_length.get(length)
+        if keys is None:
+            if not self.by_length:
+                by_length: dict[int, list[str]] = {}
+                for key in self._exact:
+                    by_length.setdefault(len(key), []).append(key)
+                self.by_length = by_length  # built whole, then shared: another thread never sees half of it
+            spread = max(2, length // 4)
+            keys = [k for n in range(length - spread, length + spread + 1) for k in self.by_length.get(n, ())]
+            self.near_length[length] = keys  # built whole, then shared
+        return keys
+
+    def suggest(self, words: list[str], lexicon: Lexicon, allowed: AbstractSet[str], limit: int = 3) -> list[str]:
+        """Drug ids whose names are close to an unknown word of the message, for an `unknown` reply.
+
+        Only names of about the word's length are compared, and only the first `MAX_SUGGEST_WORDS` words that
+        could be names, so a long message of unknown words costs no more than a short one.
+        """
+        scores: dict[str, float] = {}
+        unknown = [w for w in dict.fromkeys(words) if len(w) >= 3 and w not in lexicon.english]
+        for word in [w for w in unknown if w not in lexicon.stopwords][:MAX_SUGGEST_WORDS]:
+            keys = self._near_length(len(word))
+            close = [(k, s) for k, s, _ in process.extract(word, keys, scorer=fuzz.ratio, score_cutoff=72, limit=8)]
+            if len(word) <= SHORT_CODE:  # "tdxd1" is two edits from "tdm1": close for a code, far by ratio
+                near = process.extract(word, keys, scorer=OSA.distance, score_cutoff=2, limit=8)
+                close += [(k, fuzz.ratio(word, k)) for k, _, _ in near if len(k) >= 4]
+            for key, score in close:
+                for drug_id in set(self._exact[key]) & allowed:
+                    scores[drug_id] = max(scores.get(drug_id, 0.0), score)
+        return [d for d, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
