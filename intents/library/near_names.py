@@ -17,6 +17,7 @@ from intents.library.typos import max_typos, typo_indexed
 
 MAX_SUGGEST_WORDS = 6  # words of an unknown message compared with every name of their length
 SHORT_CODE = 6  # words this short are compared with names by edits too, not only by ratio
+RATIO_MEMO = 512  # words whose closest names are remembered
 
 
 class NearNames:
@@ -27,6 +28,7 @@ class NearNames:
         self.by_length: dict[int, list[str]] = {}  # folded keys by length
         self.near_length: dict[int, list[str]] = {}  # keys a word of that length is compared with
         self.by_sound: dict[str, tuple[str, ...]] = {}  # one-word names spelt by sound -> ids
+        self._ratio_memo: dict[str, list[tuple[str, float]]] = {}
 
     def sounding(self, word: str, lexicon: Lexicon) -> tuple[str, ...]:
         """Ids of the one-word names spelt like `word` by sound (`vocabulary/sound_alikes.yaml`): "plavics" and
@@ -47,12 +49,26 @@ class NearNames:
         limit = max_typos(len(word))
         if not limit:
             return ()
-        found = process.extract(word, self._near_length(len(word)), scorer=OSA.distance, score_cutoff=limit, limit=8)
-        close = [(key, int(distance)) for key, distance, _ in found if distance <= max_typos(len(key))]
+        # two edits of a word of ten letters or more keep its ratio to the name at 80 or above: the names close
+        # by ratio, which an `unknown` reply suggests anyway, hold every one within the limit
+        found = [(key, int(OSA.distance(word, key))) for key, _ in self._close_by_ratio(word)]
+        close = [(key, d) for key, d in found if d <= limit and d <= max_typos(len(key))]
         if not close:
             return ()
         best = min(distance for _, distance in close)
         return tuple(sorted({d for key, distance in close if distance == best for d in self._exact[key]}))
+
+    def _close_by_ratio(self, word: str) -> list[tuple[str, float]]:
+        """The names most like `word` by ratio (at least 72), of about its length; remembered for the last few
+        hundred words, since a far typo looked for and then an `unknown` reply's suggestions both want them."""
+        close = self._ratio_memo.get(word)
+        if close is None:
+            keys = self._near_length(len(word))
+            close = [(k, s) for k, s, _ in process.extract(word, keys, scorer=fuzz.ratio, score_cutoff=72, limit=8)]
+            if len(self._ratio_memo) >= RATIO_MEMO:
+                self._ratio_memo.clear()
+            self._ratio_memo[word] = close
+        return close
 
     def _near_length(self, length: int) -> list[str]:
         """The names within a quarter of `length` letters (at least two), gathered once per length: at 10,000
@@ -78,9 +94,9 @@ class NearNames:
         scores: dict[str, float] = {}
         unknown = [w for w in dict.fromkeys(words) if len(w) >= 3 and w not in lexicon.english]
         for word in [w for w in unknown if w not in lexicon.stopwords][:MAX_SUGGEST_WORDS]:
-            keys = self._near_length(len(word))
-            close = [(k, s) for k, s, _ in process.extract(word, keys, scorer=fuzz.ratio, score_cutoff=72, limit=8)]
-            if len(word) <= SHORT_CODE:  # "tdxd1" is two edits from "tdm1": close for a code, far by ratio
+            close = list(self._close_by_ratio(word))
+            if len(word) <= SHORT_CODE:
+                keys = self._near_length(len(word))  # "tdxd1" is two edits from "tdm1": close for a code, far by ratio
                 near = process.extract(word, keys, scorer=OSA.distance, score_cutoff=2, limit=8)
                 close += [(k, fuzz.ratio(word, k)) for k, _, _ in near if len(k) >= 4]
             for key, score in close:
