@@ -69,8 +69,9 @@ class AnswerPolicy:
         """A part only for a confident topic; otherwise the honest listing or "which part?"."""
         query, intent, decision, mono, drug, others = a.query, a.intent, a.decision, a.mono, a.drug, a.others
         close: list[Unit] = []
+        sections = drug.sections if decision.close else []
         for t in decision.close:
-            close += [u for u in drug.sections if t in u.topic_ids and u not in close]
+            close += [u for u in sections if t in u.topic_ids and u not in close]
         subject = " or ".join(self.lexicon.not_covered_labels[s] for s in decision.subjects)
         early = self._faq_answer(a) or self._population_answer(a) or self._condition_answer(a)
         if early is not None:

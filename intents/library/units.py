@@ -112,6 +112,8 @@ class DrugUnits:
         )
         self.keys: list[str] = [key for key, _, _ in self._light]
         self._section_keys = section_keys or []
+        self._all: list[Unit] | None = None
+        self._sections: list[Unit] | None = None
 
     def get(self, key: str) -> Unit | None:
         """The unit `key`, made from its row the first time; safe when threads ask at once (the row is taken
@@ -130,12 +132,23 @@ class DrugUnits:
 
     @property
     def units(self) -> list[Unit]:
-        return [u for u in (self.get(k) for k in self.keys) if u is not None]
+        """Every unit, in order (made once; the same list after, which callers only read)."""
+        if self._all is None:
+            made = [u for u in (self.get(k) for k in self.keys) if u is not None]
+            if len(made) < len(self.keys):
+                return made
+            self._all = made
+        return self._all
 
     @property
     def sections(self) -> list[Unit]:
-        """Top-level sections, in file order."""
-        return [u for u in (self.get(k) for k in self._section_keys) if u is not None]
+        """Top-level sections, in file order (made once, as `units`)."""
+        if self._sections is None:
+            made = [u for u in (self.get(k) for k in self._section_keys) if u is not None]
+            if len(made) < len(self._section_keys):
+                return made
+            self._sections = made
+        return self._sections
 
     def about(self, topic: str | None) -> list[Unit]:
         """The units a question on `topic` can be answered from: primary parts of the topic (else any part of it);
