@@ -134,21 +134,22 @@ class DrugUnits:
     def units(self) -> list[Unit]:
         """Every unit, in order (made once; the same list after, which callers only read)."""
         if self._all is None:
-            made = [u for u in (self.get(k) for k in self.keys) if u is not None]
-            if len(made) < len(self.keys):
-                return made
-            self._all = made
+            made, self._all = self._made_once(self.keys)
+            return made
         return self._all
 
     @property
     def sections(self) -> list[Unit]:
         """Top-level sections, in file order (made once, as `units`)."""
         if self._sections is None:
-            made = [u for u in (self.get(k) for k in self._section_keys) if u is not None]
-            if len(made) < len(self._section_keys):
-                return made
-            self._sections = made
+            made, self._sections = self._made_once(self._section_keys)
+            return made
         return self._sections
+
+    def _made_once(self, keys: list[str]) -> tuple[list[Unit], list[Unit] | None]:
+        """The units of `keys`, and the same list to keep, or None (look again next time) when one is missing."""
+        made = [u for u in (self.get(k) for k in keys) if u is not None]
+        return made, made if len(made) == len(keys) else None
 
     def about(self, topic: str | None) -> list[Unit]:
         """The units a question on `topic` can be answered from: primary parts of the topic (else any part of it);
