@@ -4,13 +4,14 @@ the same probabilities as scikit-learn's own pipeline (when scikit-learn is inst
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import pytest
 
 from intents.common.text import fold
 from intents.language.classifier import SUBJECT_PREFIX, features
 from intents.language.lexicon import Lexicon
-from intents.language.ngram_model import NgramModel, char_wb_grams, document, word_grams
+from intents.language.ngram_model import NgramBlock, NgramModel, char_wb_grams, document, word_grams
 from intents.language.topics import NGRAM_SHARE, topic_probabilities
 from testkit.questions import load_questions
 
@@ -102,6 +103,35 @@ def test_a_repeated_word_counts_one_plus_the_log_of_its_count():
     norm = math.sqrt((2.0 * tf) ** 2 + 1.0)
     expected = [0.25 + 2.0 * tf * 1.5 / norm, -0.25 + 3.0 / norm]
     assert tiny_model().scores(["dose", "kids", "dose", "dose"]) == pytest.approx(expected, abs=1e-12)
+
+
+def gram_by_gram(block: NgramBlock, text: str) -> list[float]:
+    """The block's share computed the plain way, one distinct gram at a time: what the word-by-word sums of the
+    letter block must equal."""
+    counts = Counter(block.grams(text))
+    known = [(count, *block.terms[g]) for g, count in counts.items() if g in block.terms]
+    tf = [(1.0 + math.log(c)) if block.sublinear_tf else float(c) for c, _, _ in known]
+    norm = math.sqrt(sum(t * t * idf_squared for t, (_, idf_squared, _) in zip(tf, known, strict=True)))
+    width = len(known[0][2]) if known else 0
+    return [sum(t * row[k] for t, (_, _, row) in zip(tf, known, strict=True)) / norm for k in range(width)]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ["<drug>", "dose", "for", "kids"],
+        ["banana", "ananas", "dose", "dose", "dose"],  # grams repeated inside a word and across words
+        ["is", "<drug>", "safe", "in", "pregnancy", "pregnancy", "and", "breastfeeding"],
+        ["qqzzyx"],  # no known gram at all
+    ],
+)
+def test_letter_grams_summed_word_by_word_equal_the_sum_gram_by_gram(lexicon: Lexicon, words):
+    block = next(b for b in shipped(lexicon).blocks if b.analyzer == "char_wb")
+    text = document(words)
+    for _ in range(2):  # the second time from the remembered words
+        got = block.add_scores(text, [0.0] * len(shipped(lexicon).classes))
+        want = gram_by_gram(block, text) or [0.0] * len(got)
+        assert got == pytest.approx(want, abs=1e-9)
 
 
 def test_a_damaged_weights_file_is_an_error_naming_it(tmp_path):
