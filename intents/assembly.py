@@ -148,6 +148,7 @@ def complete_units(
     Safe to run in a thread while the engine answers; `stop` ends it early (nothing is saved then)."""
     corpus = engine.corpus
     engine.lexicon.read_drug_names()  # the first "kadcyla warfarin" then costs no 0.2 s on the event loop
+    engine.names.near.prepare(engine.lexicon)  # nor the first "plavics side effects" the sound table's 0.1 s
     jobs = missing_units(corpus, engine.lexicon.key)
     if not jobs:
         return 0

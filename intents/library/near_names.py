@@ -30,6 +30,12 @@ class NearNames:
         self.by_sound: dict[str, tuple[str, ...]] = {}  # one-word names spelt by sound -> ids
         self._ratio_memo: dict[str, list[tuple[str, float]]] = {}
 
+    def prepare(self, lexicon: Lexicon) -> None:
+        """Make the tables now (the bot does so in the background after start): at 10,000 monographs the sound
+        table takes about 0.1 s, which the first message that needs it would otherwise wait for."""
+        self.sounding("", lexicon)
+        self._near_length(0)
+
     def sounding(self, word: str, lexicon: Lexicon) -> tuple[str, ...]:
         """Ids of the one-word names spelt like `word` by sound (`vocabulary/sound_alikes.yaml`): "plavics" and
         "Plavix" are both "plaviks". The table is made on first use, whole, then shared."""

@@ -416,3 +416,10 @@ def test_two_changed_letters_in_a_short_word_are_no_name(sounding_index, lexicon
 
 def test_a_drug_spelt_by_sound_answers_on_the_real_corpus(dictionary_engine):
     assert ask(dictionary_engine, "plavics side effects").drug == ask(dictionary_engine, "plavix side effects").drug
+
+
+def test_the_near_name_tables_are_made_ahead_of_the_first_message_that_needs_them(lexicon):
+    index = NameIndex.build(SOUNDING, lexicon)
+    assert not index.near.by_sound and not index.near.by_length  # made on first use...
+    index.near.prepare(lexicon)  # ...or ahead of it, as complete_units does in the bot's background
+    assert index.near.by_sound["plorviks"] == ("plorvix",) and index.near.by_length
