@@ -182,7 +182,7 @@ class Engine:
         query = text or ""
         message = read(query, self.names, self.lexicon)  # 1. reading: the question, its words, the drug's
         intent = message.intent
-        story = message.reading.cut and bool(message.reading.story)  # a question read out of a longer message
+        story = message.reading.from_story
         decision = decide(intent, self.lexicon, self.threshold, story)  # 2. the topic, with its confidence
         asks = intent.asks_something or decision.topic is not None or bool(decision.frames)
         trace = Trace(intent=intent, decision=decision, resolution=Resolution(Outcome.UNKNOWN), reading=message.reading)

@@ -44,9 +44,10 @@ def _in_text(unit: Unit, form: TextForm) -> bool:
 def _any_phrase(phrases: tuple[str, ...]) -> re.Pattern[str] | None:
     """One search for any of a facet's phrases in a part's text (a facet such as "children" has dozens of ways
     of saying it, and a question scores every part of a monograph)."""
-    if not phrases:
+    folded = {fold(p) for p in phrases}  # folded once, when the facet is first asked about
+    if not folded:
         return None
-    alternatives = "|".join(re.escape(p) for p in sorted(set(phrases), key=lambda p: (-len(p), p)))
+    alternatives = "|".join(re.escape(p) for p in sorted(folded, key=lambda p: (-len(p), p)))
     return re.compile(f" (?:{alternatives}) ")
 
 
@@ -67,6 +68,7 @@ class Wanted:
     lay: list[tuple[tuple[TextForm, ...], list[str]]]  # a lay phrase's synonyms, the asked words it accounts for
     asked: frozenset[str]  # facets asked, also through what the question's words mean ("given": administration)
     titled: list[tuple[str, tuple[str, ...]]]  # the question's own phrase words: stem, synonyms' stems
+    words: list[str]  # every word asked: the facets as said, the other words, the other names
 
     @classmethod
     def of(cls, intent: Intent, lexicon: Lexicon, other_names: list[str]) -> Wanted:
@@ -74,7 +76,7 @@ class Wanted:
             (
                 facet_key(f),
                 intent.facet_words.get(f, f[1]),
-                _any_phrase(tuple(fold(p) for p in lexicon.topics[f[0]].facets[f[1]])),
+                _any_phrase(tuple(lexicon.topics[f[0]].facets[f[1]])),
             )
             for f in intent.facets
         ]
@@ -93,7 +95,12 @@ class Wanted:
             asked |= {facet_key(f) for s in lexicon.term_synonyms.get(word, ()) for f in lexicon.facets_of(s)}
         titled = [(stem(w), _label_stems(lexicon.term_synonyms.get(w, ()))) for w in intent.phrase_words]
         context_keys = [facet_key(f) for f in intent.context_facets]
-        return cls(facets, context_keys, extra, list(other_names), lay, frozenset(asked), titled)
+        words = [*(said for _, said, _ in facets), *intent.extra, *other_names]
+        return cls(facets, context_keys, extra, list(other_names), lay, frozenset(asked), titled, words)
+
+    def missed(self, matched: set[str]) -> list[str]:
+        """The words asked that a part scored with `matched` does not hold."""
+        return [w for w in self.words if w not in matched]
 
 
 def score_unit(unit: Unit, wanted: Wanted) -> tuple[float, set[str]]:
@@ -170,9 +177,7 @@ def choose(
         return (score, titled, int(unit.kind == "faq"), exact_topic, depth)
 
     score, matched, unit = max(scored, key=rank)
-    said = [intent.facet_words.get(f, f[1]) for f in intent.facets]
-    missed = [w for w in [*said, *intent.extra, *other_names] if w not in matched]
-    return Choice(unit=unit, score=score, unmatched=missed)
+    return Choice(unit=unit, score=score, unmatched=wanted.missed(matched))
 
 
 def topic_of(unit: Unit, lexicon: Lexicon) -> str | None:

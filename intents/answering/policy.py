@@ -138,13 +138,11 @@ class AnswerPolicy:
         if not asked and not intent.facets:
             return None
         wanted = Wanted.of(intent, self.lexicon, other_names)
-        said = [intent.facet_words.get(f, f[1]) for f in intent.facets]
         complete: list[tuple[float, int, Unit]] = []
         for unit in a.drug.units:
             unit.ensure()
             score, matched = score_unit(unit, wanted)
-            missed = [w for w in [*said, *intent.extra, *other_names] if w not in matched]
-            if score > 0 and not unmentioned(intent, missed, [], self.lexicon):
+            if score > 0 and not unmentioned(intent, wanted.missed(matched), [], self.lexicon):
                 complete.append((score, label_words(unit, wanted), unit))
         if not complete:
             return None

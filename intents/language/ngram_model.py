@@ -62,6 +62,12 @@ def char_wb_grams(text: str, low: int, high: int) -> list[str]:
     return grams
 
 
+def _added(scores: list[float], rows: list[Sequence[float]], squares: float) -> list[float]:
+    """`scores` plus the rows summed column-wise, divided by the length of the message's vector."""
+    norm = math.sqrt(squares)
+    return [s + sum(column) / norm for s, column in zip(scores, zip(*rows, strict=True), strict=True)]
+
+
 @dataclass(slots=True)
 class NgramBlock:
     """One fitted TfidfVectorizer with the class weights of its terms. Every term of the vocabulary keeps its
@@ -100,8 +106,7 @@ class NgramBlock:
                 rows.append(row)
         if not rows:
             return scores
-        norm = math.sqrt(squares)
-        return [s + sum(column) / norm for s, column in zip(scores, zip(*rows, strict=True), strict=True)]
+        return _added(scores, rows, squares)
 
     def _tf(self, count: int) -> float:
         return (1.0 + math.log(count)) if self.sublinear_tf else float(count)
@@ -136,8 +141,7 @@ class NgramBlock:
                     tf = self._tf(count)
                     squares += (tf * tf - count) * idf_squared
                     rows.append([(tf - count) * w for w in weights])
-        norm = math.sqrt(squares)
-        return [s + sum(column) / norm for s, column in zip(scores, zip(*rows, strict=True), strict=True)]
+        return _added(scores, rows, squares)
 
     def _word_sums(self, word: str) -> tuple[list[str], list[float] | None, float]:
         """One word's letter grams, the sum of their rows (None when none is known) and of their IDFs squared,

@@ -66,6 +66,13 @@ class Mention:
 Table = dict[str, set[str] | tuple[str, ...]]
 
 
+def _spellings(key: str) -> tuple[str, ...]:
+    """How a folded name is keyed for exact lookups: as it is, and a short name of several words also written
+    together ("t dm1" as "tdm1")."""
+    compact = key.replace(" ", "")
+    return (key, compact) if " " in key and len(compact) <= 12 else (key,)
+
+
 def _glued(chunk: list[str]) -> tuple[str, ...]:
     """The words of a chunk written together, as a name split by a stray space ("kad cyla", "t dm 1"); only
     when that makes five letters or holds a digit: "as a" is no "ASA"."""
@@ -159,14 +166,10 @@ class NameIndex:
         if not key or key in lexicon.stopwords:
             return
         words = key.split()
-        self._put(self.exact, key, drug_id)
-        compact = key.replace(" ", "")
-        if len(words) > 1 and len(compact) <= 12:
-            self._put(self.exact, compact, drug_id)
+        for spelling in _spellings(key):
+            self._put(self.exact, spelling, drug_id)
         if typo_indexed(key):
-            self._put(self.deletes, key, key)
-            for variant in one_letter_dropped(key):
-                self._put(self.deletes, variant, key)
+            self._index_typos(key)
         if len(words) > 1:  # a word of a longer name; never a salt or a form ("furoate", "ophthalmic")
             ordinary = (lexicon.english, lexicon.stopwords, lexicon.name_suffixes)
             for word in words:
@@ -177,14 +180,17 @@ class NameIndex:
         """A lent (folded) name: found exactly like an own name, by typo when it is one word ("liptor"; the typo
         index of every long chemical name would cost more memory than it finds), never as part of a name, and
         never over a monograph's own name (`owned`)."""
-        compact = key.replace(" ", "")
-        for found in (key, compact) if " " in key and len(compact) <= 12 else (key,):
-            if found not in owned:
-                self._put(self.exact, found, drug_id)
+        for spelling in _spellings(key):
+            if spelling not in owned:
+                self._put(self.exact, spelling, drug_id)
         if " " not in key and typo_indexed(key) and key not in owned:
-            self._put(self.deletes, key, key)
-            for variant in one_letter_dropped(key):
-                self._put(self.deletes, variant, key)
+            self._index_typos(key)
+
+    def _index_typos(self, key: str) -> None:
+        """Key a name in the delete index under itself and each one-letter-dropped variant."""
+        self._put(self.deletes, key, key)
+        for variant in one_letter_dropped(key):
+            self._put(self.deletes, variant, key)
 
     @staticmethod
     def _put(table: dict[str, set[str] | tuple[str, ...]], key: str, value: str) -> None:
@@ -304,10 +310,10 @@ class NameIndex:
         for i, word in enumerate(words[:MAX_NAME_WORDS_TRIED]):
             if len(word) < MIN_TYPO_NAME or not candidate(i, 1) or not word.isalpha():
                 continue
-            alike = self.sounding(word, lexicon)
+            alike = self.near.sounding(word, lexicon)
             if not alike and len(word) >= FAR_TYPO_WORD and far_searches:
                 far_searches -= 1
-                alike = self.far_typo(word)
+                alike = self.near.far_typo(word)
             if alike:
                 found.append(Mention(i, i + 1, alike, "fuzzy", word))
                 used.add(i)
@@ -370,12 +376,6 @@ class NameIndex:
             ):
                 found.update(ids)
         return tuple(sorted(found))
-
-    def sounding(self, word: str, lexicon: Lexicon) -> tuple[str, ...]:
-        return self.near.sounding(word, lexicon)
-
-    def far_typo(self, word: str) -> tuple[str, ...]:
-        return self.near.far_typo(word)
 
     def suggest(self, words: list[str], lexicon: Lexicon, allowed: AbstractSet[str], limit: int = 3) -> list[str]:
         return self.near.suggest(words, lexicon, allowed, limit)

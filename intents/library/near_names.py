@@ -33,19 +33,32 @@ class NearNames:
     def prepare(self, lexicon: Lexicon) -> None:
         """Make the tables now (the bot does so in the background after start): at 10,000 monographs the sound
         table takes about 0.1 s, which the first message that needs it would otherwise wait for."""
-        self.sounding("", lexicon)
-        self._near_length(0)
+        self._sounds(lexicon)
+        self._lengths()
 
     def sounding(self, word: str, lexicon: Lexicon) -> tuple[str, ...]:
         """Ids of the one-word names spelt like `word` by sound (`vocabulary/sound_alikes.yaml`): "plavics" and
-        "Plavix" are both "plaviks". The table is made on first use, whole, then shared."""
+        "Plavix" are both "plaviks"."""
+        return self._sounds(lexicon).get(lexicon.sounds.key(word), ())
+
+    def _sounds(self, lexicon: Lexicon) -> dict[str, tuple[str, ...]]:
+        """The one-word names by their sound spelling, made on first use, whole, then shared."""
         if not self.by_sound:
             table: dict[str, set[str]] = {}
             for key, ids in self._exact.items():
                 if " " not in key and typo_indexed(key) and key.isalpha():
                     table.setdefault(lexicon.sounds.key(key), set()).update(ids)
             self.by_sound = {k: tuple(sorted(v)) for k, v in table.items()} or {"": ()}
-        return self.by_sound.get(lexicon.sounds.key(word), ())
+        return self.by_sound
+
+    def _lengths(self) -> dict[int, list[str]]:
+        """The names by their length, made on first use, whole, then shared."""
+        if not self.by_length:
+            by_length: dict[int, list[str]] = {}
+            for key in self._exact:
+                by_length.setdefault(len(key), []).append(key)
+            self.by_length = by_length
+        return self.by_length
 
     def far_typo(self, word: str) -> tuple[str, ...]:
         """Ids of the names within the typo limit of a long word by edits the delete index cannot reach (two
@@ -81,13 +94,9 @@ class NearNames:
         monographs, gathering them anew cost more than comparing the word with them."""
         keys = self.near_length.get(length)
         if keys is None:
-            if not self.by_length:
-                by_length: dict[int, list[str]] = {}
-                for key in self._exact:
-                    by_length.setdefault(len(key), []).append(key)
-                self.by_length = by_length  # built whole, then shared: another thread never sees half of it
+            by_length = self._lengths()
             spread = max(2, length // 4)
-            keys = [k for n in range(length - spread, length + spread + 1) for k in self.by_length.get(n, ())]
+            keys = [k for n in range(length - spread, length + spread + 1) for k in by_length.get(n, ())]
             self.near_length[length] = keys  # built whole, then shared
         return keys
 

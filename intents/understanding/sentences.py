@@ -51,6 +51,11 @@ class Reading:
         """The sentences around the question that are more than a greeting or a sign-off."""
         return [i for i, s in enumerate(self.sentences) if i not in self.asking and not s.aside]
 
+    @property
+    def from_story(self) -> bool:
+        """Whether the question was read out of a longer message: a story stands around it."""
+        return self.cut and bool(self.story)
+
 
 def split_sentences(text: str, rules: MessageRules, english: AbstractSet[str] = frozenset()) -> list[str]:
     """The message cut at sentence ends and line breaks (not after "Dr." or "e.g."), and run-on sentences cut
