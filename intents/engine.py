@@ -165,6 +165,11 @@ class Engine:
                 raise MonographChanged(mono.id, "no longer indexed")
             built = build_units(document, self.lexicon)
         with self._lock:
+            cached = self._units.get(mono.id)
+            if cached is not None and cached[0] == mono.digest:
+                # another thread made them meanwhile: keep one set of units per version, or a question's parts
+                # (from one set) and its reply's buttons (from the other) would not recognise each other
+                return cached[1]
             self._units[mono.id] = (mono.digest, built)
             while len(self._units) > UNIT_CACHE_SIZE:
                 self._units.popitem(last=False)

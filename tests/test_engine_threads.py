@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
+import intents.engine as engine_module
 from intents.assembly import load_engine
 from intents.common.text import stem
 from intents.engine import Engine
@@ -87,3 +88,24 @@ def test_one_engine_answers_from_several_threads_as_from_one(tmp_path):
             return [engine.respond(q)[0].text for q in QUESTIONS]
 
         assert _in_threads(ask_all) == [expected] * 4
+
+
+def test_units_made_by_two_threads_at_once_are_one_set(tmp_path, monkeypatch):
+    """Two threads unpacking a monograph's units at once keep the first stored: a listing's leading sections
+    (from one set) were otherwise listed again from the other set."""
+    folders = [SEEDS, FICTIONAL]
+    load_engine(folders, cache_dir=tmp_path)
+    engine = load_engine(folders, cache_dir=tmp_path)  # units unpacked from the cache when first asked for
+    mono = next(m for m in engine.drugs() if m.title == "Velorimab Vedotin")
+    first_stored: list[object] = []
+    real = engine_module.unpack_units
+
+    def racing(packed):  # another thread stores its units while this one is still unpacking
+        if not first_stored:
+            first_stored.append(None)
+            first_stored.append(engine.units(mono))
+        return real(packed)
+
+    monkeypatch.setattr(engine_module, "unpack_units", racing)
+    assert engine.units(mono) is first_stored[1]
+    assert engine.units(mono) is first_stored[1]
